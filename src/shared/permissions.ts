@@ -1,0 +1,63 @@
+// The one permission model of Vigie. Routes declare the permission they need (route table in
+// ./routes.ts); services then ask the policy of their module about the specific resource.
+
+export const roles = ['administrator', 'coordinator', 'contributor', 'reader'] as const;
+export type Role = (typeof roles)[number];
+
+export const roleLabels: Record<Role, string> = {
+  administrator: 'Administrateur',
+  coordinator: 'Coordinateur',
+  contributor: 'Contributeur',
+  reader: 'Lecteur',
+};
+
+export const organisationKinds = ['commune', 'prefecture', 'partner'] as const;
+export type OrganisationKind = (typeof organisationKinds)[number];
+
+export const organisationKindLabels: Record<OrganisationKind, string> = {
+  commune: 'Commune',
+  prefecture: 'Préfecture',
+  partner: 'Service partenaire',
+};
+
+export const permissions = [
+  'organisation.read',
+  'territory.read',
+  'users.read',
+  'users.manage',
+  'audit.read',
+  'shares.read',
+  'shares.manage',
+  'announcements.read',
+  'announcements.publish',
+  'realtime.subscribe',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+const everyone: Permission[] = ['organisation.read', 'territory.read', 'announcements.read', 'realtime.subscribe'];
+
+export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
+  administrator: new Set<Permission>([
+    ...everyone,
+    'users.read',
+    'users.manage',
+    'audit.read',
+    'shares.read',
+    'shares.manage',
+    'announcements.publish',
+  ]),
+  coordinator: new Set<Permission>([...everyone, 'users.read', 'shares.read', 'announcements.publish']),
+  contributor: new Set<Permission>([...everyone]),
+  reader: new Set<Permission>([...everyone]),
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return rolePermissions[role].has(permission);
+}
+
+export function permissionsOf(role: Role): Permission[] {
+  return permissions.filter((p) => rolePermissions[role].has(p));
+}
+
+/** What a route requires: nobody (public), any signed-in user, or one permission. */
+export type RouteAccess = { kind: 'public' } | { kind: 'authenticated' } | { kind: 'permission'; permission: Permission };

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { announcementSchema } from './schemas/announcements';
+import { uuidSchema } from './schemas/common';
+
+/**
+ * Topics are strings "<kind>:<id>". Each server module registers the kinds it owns with a policy
+ * that decides whether a session may subscribe. Later capabilities add kinds (event, campaign...).
+ */
+export const topicKinds = ['organisation'] as const;
+export type TopicKind = (typeof topicKinds)[number];
+
+export const topicSchema = z
+  .string()
+  .max(128)
+  .regex(/^[a-z]+:[0-9a-f-]{36}$/, { message: 'Sujet invalide.' });
+
+export function topicOf(kind: TopicKind, id: string): string {
+  return `${kind}:${id}`;
+}
+
+export function parseTopic(topic: string): { kind: string; id: string } | null {
+  const m = /^([a-z]+):([0-9a-f-]{36})$/.exec(topic);
+  return m ? { kind: m[1], id: m[2] } : null;
+}
+
+/** What happened, as carried inside a `message` frame. */
+export const realtimeEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('announcement.created'), announcement: announcementSchema }),
+  z.object({ kind: z.literal('users.changed'), userId: uuidSchema }),
+]);
+export type RealtimeEvent = z.infer<typeof realtimeEventSchema>;
+
+/** Frames sent by a client. `since` is the last sequence number the client saw on that topic. */
+export const clientFrameSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('subscribe'), topic: topicSchema, since: z.number().int().min(0).optional() }),
+  z.strictObject({ type: z.literal('unsubscribe'), topic: topicSchema }),
+  z.strictObject({ type: z.literal('ping'), id: z.number().int().optional() }),
+]);
+export type ClientFrame = z.infer<typeof clientFrameSchema>;
+
+/** Frames sent by the server. */
+export const serverFrameSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), sessionExpiresAt: z.string() }),
+  z.object({ type: z.literal('subscribed'), topic: z.string(), seq: z.number().int() }),
+  z.object({ type: z.literal('unsubscribed'), topic: z.string() }),
+  z.object({ type: z.literal('message'), topic: z.string(), seq: z.number().int(), at: z.string(), event: realtimeEventSchema }),
+  /** Too much was missed to replay: the client reloads the topic's state from the HTTP API. */
+  z.object({ type: z.literal('resync'), topic: z.string(), seq: z.number().int() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string(), topic: z.string().optional() }),
+  z.object({ type: z.literal('pong'), id: z.number().int().optional() }),
+  /** The session ended (logout, logout everywhere, disabled account, expiry): the socket closes. */
+  z.object({ type: z.literal('session.ended'), reason: z.string() }),
+]);
+export type ServerFrame = z.infer<typeof serverFrameSchema>;
+
+/** Close code used when the session ends; clients must not reconnect with the same session. */
+export const WS_CLOSE_SESSION_ENDED = 4401;
+export const WS_CLOSE_FORBIDDEN = 4403;
