@@ -3,10 +3,12 @@ import { announcementSchema } from './schemas/announcements';
 import { uuidSchema } from './schemas/common';
 
 /**
- * Topics are strings "<kind>:<id>". Each server module registers the kinds it owns with a policy
- * that decides whether a session may subscribe. Later capabilities add kinds (event, campaign...).
+ * Topics are strings "<kind>:<id>": `organisation:<orgId>` (members only: accounts changed...),
+ * `announcements:<orgId>` (members and organisations the owner shared its announcements with).
+ * Each server module registers the kinds it owns with a policy that decides whether a session may
+ * subscribe. Later capabilities add kinds (event, campaign...).
  */
-export const topicKinds = ['organisation'] as const;
+export const topicKinds = ['organisation', 'announcements'] as const;
 export type TopicKind = (typeof topicKinds)[number];
 
 export const topicSchema = z

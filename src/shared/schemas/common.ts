@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+// Validation messages a person reads are French (zod's built-in French locale); the codes stay stable.
+z.config(z.locales.fr());
+
 export const uuidSchema = z.uuid({ message: 'Identifiant invalide.' });
 export const idParamsSchema = z.strictObject({ id: uuidSchema });
 

@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = (name: string) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: `${name} attend true ou false` })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/**
+ * Every setting of the server, read once at start from the environment. A wrong value stops the
+ * start with a message naming the variable and what it expects (see `loadConfig`).
+ */
+const envSchema = z.object({
+  PORT: z.coerce.number({ message: 'PORT attend un numéro de port' }).int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL attend une adresse postgres://utilisateur:motdepasse@hôte:port/base' })
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DEMO_DATA: bool('DEMO_DATA').default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  SESSION_TTL_HOURS: z.coerce.number().min(1).max(24 * 90).default(12),
+  SESSION_IDLE_MINUTES: z.coerce.number().min(5).max(24 * 60 * 30).default(8 * 60),
+  /** "auto": Secure cookies when the request came over HTTPS (directly or per X-Forwarded-Proto behind a trusted proxy). */
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  TRUST_PROXY: bool('TRUST_PROXY').default(false),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10000).default(30),
+  LOGIN_LOCK_MINUTES: z.coerce.number().min(1).max(24 * 60).default(15),
+  REQUESTS_PER_MINUTE: z.coerce.number().int().min(10).max(1_000_000).default(1200),
+  REALTIME_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  SCRYPT_COST: z.coerce
+    .number()
+    .int()
+    .refine((n) => n >= 1024 && (n & (n - 1)) === 0, { message: 'SCRYPT_COST attend une puissance de 2 ≥ 1024' })
+    .default(32768),
+  WEB_DIST_DIR: z.string().default('dist/web'),
+});
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  demoData: boolean;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  bodyLimitBytes: number;
+  sessionTtlMs: number;
+  sessionIdleMs: number;
+  cookieSecure: 'auto' | 'true' | 'false';
+  trustProxy: boolean;
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerAddress: number;
+  loginLockMs: number;
+  requestsPerMinute: number;
+  realtimeRetentionDays: number;
+  scryptCost: number;
+  webDistDir: string;
+}>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration invalide :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, as shells and .env files produce them.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = String(i.path[0] ?? '?');
+        return `${name}=${JSON.stringify(cleaned[name] ?? '')} : ${i.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    demoData: e.DEMO_DATA,
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    cookieSecure: e.COOKIE_SECURE,
+    trustProxy: e.TRUST_PROXY,
+    loginMaxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+    loginMaxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
+    loginLockMs: e.LOGIN_LOCK_MINUTES * 60_000,
+    requestsPerMinute: e.REQUESTS_PER_MINUTE,
+    realtimeRetentionDays: e.REALTIME_RETENTION_DAYS,
+    scryptCost: e.SCRYPT_COST,
+    webDistDir: path.resolve(e.WEB_DIST_DIR),
+  });
+}

@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config';
+import type { DB, OrganisationRow } from '../db/schema';
+import type { Role } from '../../shared/permissions';
+import type { Database } from '../db/client';
+import type { RealtimeHub } from '../realtime/hub';
+
+export interface AuthUser {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  organisationId: string;
+  mustChangePassword: boolean;
+}
+
+export interface AuthContext {
+  sessionId: string;
+  csrfToken: string;
+  expiresAt: Date;
+  user: AuthUser;
+  organisation: OrganisationRow;
+}
+
+/** Who does a write, for the audit trail. */
+export interface Actor {
+  userId: string | null;
+  organisationId: string | null;
+  ip: string | null;
+}
+
+export function actorOf(auth: AuthContext | null, ip: string | null): Actor {
+  return { userId: auth?.user.id ?? null, organisationId: auth?.user.organisationId ?? null, ip };
+}
+
+/** What services receive: the database and settings, nothing from HTTP. */
+export interface Services {
+  config: Config;
+  database: Database;
+  db: Kysely<DB>;
+  realtime: RealtimeHub;
+}

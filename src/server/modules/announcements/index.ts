@@ -1,0 +1,2 @@
+export { announcementsHandlers } from './announcements.routes';
+export { canReadAnnouncementsOf } from './announcements.service';

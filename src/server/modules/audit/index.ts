@@ -1,0 +1,2 @@
+export { auditHandlers } from './audit.routes';
+export { recordAudit, type AuditEntry } from './audit.repository';

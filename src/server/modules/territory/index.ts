@@ -1,0 +1,2 @@
+export { territoryHandlers } from './territory.routes';
+export { loadDepartment, type LoadDepartmentReport } from './territory.loader';

@@ -1,0 +1,2 @@
+export { usersHandlers } from './users.routes';
+export { presentUser } from './users.presenter';

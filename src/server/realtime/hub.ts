@@ -1,0 +1,322 @@
+import type { WebSocket } from 'ws';
+import { sql, type Kysely } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import type { DB } from '../db/schema';
+import type { Database } from '../db/client';
+import type { AuthContext } from '../http/context';
+import {
+  clientFrameSchema,
+  parseTopic,
+  WS_CLOSE_SESSION_ENDED,
+  type RealtimeEvent,
+  type ServerFrame,
+} from '../../shared/realtime';
+import { errorMessages } from '../../shared/errors';
+
+const CHANNEL = 'vigie_realtime';
+const CONTROL_CHANNEL = 'vigie_control';
+/** NOTIFY payloads are limited to 8000 bytes; larger events are read back from the table. */
+const MAX_INLINE_PAYLOAD = 7000;
+const REPLAY_LIMIT = 1000;
+const MAX_SUBSCRIPTIONS_PER_SOCKET = 200;
+
+/** Decides whether a session may subscribe to `<kind>:<id>`; registered by the module owning the kind. */
+export type TopicPolicy = (auth: AuthContext, id: string, db: Kysely<DB>) => Promise<boolean>;
+
+interface Notification {
+  topic: string;
+  seq: number;
+  at: string;
+  event?: RealtimeEvent;
+}
+
+type ControlMessage = { kind: 'sessions.ended'; sessionIds?: string[]; userIds?: string[]; reason: string };
+
+interface Subscription {
+  lastSeq: number;
+  syncing: boolean;
+  buffer: Notification[];
+}
+
+interface Connection {
+  socket: WebSocket;
+  auth: AuthContext;
+  subs: Map<string, Subscription>;
+  alive: boolean;
+}
+
+export class RealtimeHub {
+  private readonly policies = new Map<string, TopicPolicy>();
+  private readonly connections = new Set<Connection>();
+  private readonly byTopic = new Map<string, Set<Connection>>();
+  private unlisten: Array<() => Promise<void>> = [];
+  private timers: NodeJS.Timeout[] = [];
+  private started = false;
+
+  constructor(
+    private readonly database: Database,
+    private readonly log: FastifyBaseLogger,
+    private readonly opts: { retentionDays: number; validateSession: (sessionId: string) => Promise<boolean> },
+  ) {}
+
+  registerTopicKind(kind: string, policy: TopicPolicy): void {
+    this.policies.set(kind, policy);
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.unlisten.push(await this.database.listen(CHANNEL, (p) => this.onNotification(p)));
+    this.unlisten.push(await this.database.listen(CONTROL_CHANNEL, (p) => this.onControl(p)));
+    // Dead peers (a phone that lost its network) are found by ping/pong; expired or idle sessions
+    // are closed even if nobody logs them out.
+    this.timers.push(setInterval(() => this.heartbeat(), 30_000).unref());
+    this.timers.push(setInterval(() => void this.revalidateSessions(), 60_000).unref());
+    this.timers.push(setInterval(() => void this.prune(), 3600_000).unref());
+  }
+
+  async stop(): Promise<void> {
+    this.timers.forEach(clearInterval);
+    this.timers = [];
+    for (const c of this.connections) c.socket.close(1001, 'server shutting down');
+    await Promise.all(this.unlisten.splice(0).map((u) => u().catch(() => {})));
+    this.started = false;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /**
+   * Publishes an event on a topic inside the caller's transaction: the sequence number and the
+   * stored copy commit with the write, and PostgreSQL delivers the NOTIFY only at commit, to every
+   * server instance listening on the database.
+   */
+  async publish(tx: Kysely<DB>, topic: string, event: RealtimeEvent): Promise<number> {
+    const { seq } = await tx
+      .insertInto('realtime_topics')
+      .values({ topic, seq: 1 })
+      .onConflict((oc) => oc.column('topic').doUpdateSet({ seq: sql`realtime_topics.seq + 1` }))
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    const { created_at } = await tx
+      .insertInto('realtime_messages')
+      .values({ topic, seq, event: JSON.stringify(event) })
+      .returning('created_at')
+      .executeTakeFirstOrThrow();
+    const note: Notification = { topic, seq, at: created_at.toISOString(), event };
+    let payload = JSON.stringify(note);
+    if (Buffer.byteLength(payload) > MAX_INLINE_PAYLOAD) payload = JSON.stringify({ topic, seq, at: note.at });
+    await sql`SELECT pg_notify(${CHANNEL}, ${payload})`.execute(tx);
+    return seq;
+  }
+
+  /** Ends the realtime connections of sessions (logout, disabled account...), on every instance. */
+  async endSessions(tx: Kysely<DB>, target: { sessionIds?: string[]; userIds?: string[] }, reason: string): Promise<void> {
+    const msg: ControlMessage = { kind: 'sessions.ended', ...target, reason };
+    await sql`SELECT pg_notify(${CONTROL_CHANNEL}, ${JSON.stringify(msg)})`.execute(tx);
+  }
+
+  attach(socket: WebSocket, auth: AuthContext): void {
+    const conn: Connection = { socket, auth, subs: new Map(), alive: true };
+    this.connections.add(conn);
+    socket.on('pong', () => (conn.alive = true));
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return this.send(conn, { type: 'error', code: 'validation_failed', message: errorMessages.validation_failed });
+      void this.onClientFrame(conn, data.toString()).catch((err: unknown) => this.log.error({ err }, 'realtime frame failed'));
+    });
+    socket.on('close', () => this.detach(conn));
+    socket.on('error', () => this.detach(conn));
+    this.send(conn, { type: 'hello', sessionExpiresAt: auth.expiresAt.toISOString() });
+  }
+
+  private detach(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    for (const topic of conn.subs.keys()) this.removeFromTopic(conn, topic);
+  }
+
+  private removeFromTopic(conn: Connection, topic: string): void {
+    const set = this.byTopic.get(topic);
+    set?.delete(conn);
+    if (set && set.size === 0) this.byTopic.delete(topic);
+  }
+
+  private send(conn: Connection, frame: ServerFrame | string): void {
+    if (conn.socket.readyState !== conn.socket.OPEN) return;
+    conn.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  private async onClientFrame(conn: Connection, text: string): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return this.send(conn, { type: 'error', code: 'invalid_json', message: errorMessages.invalid_json });
+    }
+    const parsed = clientFrameSchema.safeParse(raw);
+    if (!parsed.success) return this.send(conn, { type: 'error', code: 'validation_failed', message: errorMessages.validation_failed });
+    const frame = parsed.data;
+    switch (frame.type) {
+      case 'ping':
+        return this.send(conn, { type: 'pong', ...(frame.id === undefined ? {} : { id: frame.id }) });
+      case 'unsubscribe':
+        conn.subs.delete(frame.topic);
+        this.removeFromTopic(conn, frame.topic);
+        return this.send(conn, { type: 'unsubscribed', topic: frame.topic });
+      case 'subscribe':
+        return this.subscribe(conn, frame.topic, frame.since);
+      default: {
+        const never: never = frame;
+        return never;
+      }
+    }
+  }
+
+  private async subscribe(conn: Connection, topic: string, since: number | undefined): Promise<void> {
+    const parsed = parseTopic(topic);
+    const policy = parsed ? this.policies.get(parsed.kind) : undefined;
+    if (!parsed || !policy) return this.send(conn, { type: 'error', code: 'topic_invalid', message: errorMessages.topic_invalid, topic });
+    // A topic one may not see answers exactly like one that does not exist.
+    const allowed = await policy(conn.auth, parsed.id, this.database.db).catch(() => false);
+    if (!allowed) return this.send(conn, { type: 'error', code: 'not_found', message: errorMessages.not_found, topic });
+    if (!conn.subs.has(topic) && conn.subs.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+      return this.send(conn, { type: 'error', code: 'rate_limited', message: errorMessages.rate_limited, topic });
+    }
+    const sub: Subscription = { lastSeq: 0, syncing: true, buffer: [] };
+    conn.subs.set(topic, sub);
+    let set = this.byTopic.get(topic);
+    if (!set) this.byTopic.set(topic, (set = new Set()));
+    set.add(conn);
+    const current = await this.database.db.selectFrom('realtime_topics').select('seq').where('topic', '=', topic).executeTakeFirst();
+    const currentSeq = current?.seq ?? 0;
+    if (since === undefined || since >= currentSeq) {
+      sub.lastSeq = since === undefined ? currentSeq : Math.min(since, currentSeq);
+      this.send(conn, { type: 'subscribed', topic, seq: sub.lastSeq });
+      sub.syncing = false;
+      this.flush(conn, topic, sub);
+      if (since !== undefined && since > currentSeq) return; // client ahead (database reset): it keeps its state
+      return;
+    }
+    sub.lastSeq = since;
+    this.send(conn, { type: 'subscribed', topic, seq: since });
+    await this.catchUp(conn, topic, sub);
+  }
+
+  /** Sends what a subscriber missed from the stored messages, then what arrived meanwhile. */
+  private async catchUp(conn: Connection, topic: string, sub: Subscription): Promise<void> {
+    sub.syncing = true;
+    try {
+      const rows = await this.database.db
+        .selectFrom('realtime_messages')
+        .select(['seq', 'event', 'created_at'])
+        .where('topic', '=', topic)
+        .where('seq', '>', sub.lastSeq)
+        .orderBy('seq')
+        .limit(REPLAY_LIMIT + 1)
+        .execute();
+      const first = rows[0];
+      if (rows.length > REPLAY_LIMIT || (first && first.seq !== sub.lastSeq + 1)) {
+        // Too much missed, or pruned already: the client reloads the topic's state over HTTP.
+        const last = await this.database.db.selectFrom('realtime_topics').select('seq').where('topic', '=', topic).executeTakeFirst();
+        sub.lastSeq = last?.seq ?? sub.lastSeq;
+        this.send(conn, { type: 'resync', topic, seq: sub.lastSeq });
+      } else {
+        for (const r of rows) {
+          this.send(conn, { type: 'message', topic, seq: r.seq, at: r.created_at.toISOString(), event: r.event as RealtimeEvent });
+          sub.lastSeq = r.seq;
+        }
+      }
+    } finally {
+      sub.syncing = false;
+    }
+    this.flush(conn, topic, sub);
+  }
+
+  private flush(conn: Connection, topic: string, sub: Subscription): void {
+    const pending = sub.buffer.sort((a, b) => a.seq - b.seq);
+    sub.buffer = [];
+    for (const n of pending) this.deliver(conn, topic, sub, n, undefined);
+  }
+
+  private deliver(conn: Connection, topic: string, sub: Subscription, n: Notification, frame: string | undefined): void {
+    if (sub.syncing) {
+      sub.buffer.push(n);
+      return;
+    }
+    if (n.seq <= sub.lastSeq) return;
+    if (n.seq !== sub.lastSeq + 1 || !n.event) {
+      // A gap (notifications can arrive out of order across transactions), or an event too large
+      // to travel inline: read from the stored messages.
+      sub.buffer.push(n);
+      void this.catchUp(conn, topic, sub).catch((err: unknown) => this.log.error({ err }, 'realtime catch-up failed'));
+      return;
+    }
+    sub.lastSeq = n.seq;
+    this.send(conn, frame ?? JSON.stringify({ type: 'message', topic, seq: n.seq, at: n.at, event: n.event }));
+  }
+
+  private onNotification(payload: string): void {
+    let n: Notification;
+    try {
+      n = JSON.parse(payload) as Notification;
+    } catch {
+      return;
+    }
+    const set = this.byTopic.get(n.topic);
+    if (!set) return;
+    // Serialised once, sent to every subscriber as is.
+    const frame = n.event ? JSON.stringify({ type: 'message', topic: n.topic, seq: n.seq, at: n.at, event: n.event }) : undefined;
+    for (const conn of set) {
+      const sub = conn.subs.get(n.topic);
+      if (sub) this.deliver(conn, n.topic, sub, n, frame);
+    }
+  }
+
+  private onControl(payload: string): void {
+    let msg: ControlMessage;
+    try {
+      msg = JSON.parse(payload) as ControlMessage;
+    } catch {
+      return;
+    }
+    if (msg.kind !== 'sessions.ended') return;
+    const sessions = new Set(msg.sessionIds ?? []);
+    const users = new Set(msg.userIds ?? []);
+    for (const conn of this.connections) {
+      if (sessions.has(conn.auth.sessionId) || users.has(conn.auth.user.id)) this.endConnection(conn, msg.reason);
+    }
+  }
+
+  private endConnection(conn: Connection, reason: string): void {
+    this.send(conn, { type: 'session.ended', reason });
+    conn.socket.close(WS_CLOSE_SESSION_ENDED, reason.slice(0, 100));
+    this.detach(conn);
+  }
+
+  private heartbeat(): void {
+    for (const conn of this.connections) {
+      if (!conn.alive) {
+        conn.socket.terminate();
+        this.detach(conn);
+        continue;
+      }
+      conn.alive = false;
+      conn.socket.ping();
+    }
+  }
+
+  private async revalidateSessions(): Promise<void> {
+    for (const conn of [...this.connections]) {
+      const ok = await this.opts.validateSession(conn.auth.sessionId).catch(() => true);
+      if (!ok) this.endConnection(conn, 'session_expired');
+    }
+  }
+
+  async prune(): Promise<void> {
+    await this.database.db
+      .deleteFrom('realtime_messages')
+      .where('created_at', '<', new Date(Date.now() - this.opts.retentionDays * 86_400_000))
+      .execute()
+      .catch((err: unknown) => this.log.warn({ err }, 'realtime prune failed'));
+  }
+}

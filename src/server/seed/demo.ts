@@ -1,0 +1,83 @@
+import { randomInt } from 'node:crypto';
+import type { Database } from '../db/client';
+import type { Role } from '../../shared/permissions';
+import { hashPassword } from '../modules/auth/password';
+import { recordAudit } from '../modules/audit';
+import type { Actor } from '../http/context';
+
+export interface DemoAccount {
+  organisation: string;
+  role: Role;
+  email: string;
+  password: string;
+}
+
+const SYSTEM: Actor = { userId: null, organisationId: null, ip: null };
+
+function demoPassword(): string {
+  const words = ['vigie', 'alerte', 'digue', 'crue', 'sirene', 'abri', 'balise', 'phare', 'radar', 'veille', 'relais', 'secours'];
+  const w = () => words[randomInt(words.length)];
+  return `${w()}-${w()}-${w()}-${randomInt(100, 1000)}`;
+}
+
+const ROLES: Array<{ role: Role; slug: string; label: string }> = [
+  { role: 'administrator', slug: 'admin', label: 'Administrateur' },
+  { role: 'coordinator', slug: 'coordination', label: 'Coordinateur' },
+  { role: 'contributor', slug: 'contribution', label: 'Contributeur' },
+  { role: 'reader', slug: 'lecture', label: 'Lecteur' },
+];
+
+/**
+ * Demo organisations and one account per role in each, with fresh random passwords returned so the
+ * start prints them once. Loads nothing when the database already holds an organisation.
+ */
+export async function seedDemoIfEmpty(database: Database, scryptCost: number): Promise<DemoAccount[] | null> {
+  const any = await database.db.selectFrom('organisations').select('id').limit(1).executeTakeFirst();
+  if (any) return null;
+  const orgs = [
+    { name: 'Ville de Montpellier', kind: 'commune' as const, insee_code: '34172', department_code: '34', domain: 'montpellier.demo' },
+    { name: 'Préfecture du Morbihan', kind: 'prefecture' as const, insee_code: null, department_code: '56', domain: 'morbihan.demo' },
+  ];
+  const accounts: DemoAccount[] = [];
+  const prepared: Array<{ org: (typeof orgs)[number]; role: Role; email: string; name: string; hash: string; password: string }> = [];
+  for (const org of orgs) {
+    for (const r of ROLES) {
+      const password = demoPassword();
+      prepared.push({ org, role: r.role, email: `${r.slug}@${org.domain}`, name: `${r.label} (démo)`, hash: await hashPassword(password, scryptCost), password });
+    }
+  }
+  await database.db.transaction().execute(async (tx) => {
+    // Re-checked inside the transaction: two instances starting together load the demo once.
+    if (await tx.selectFrom('organisations').select('id').limit(1).executeTakeFirst()) return;
+    const ids = new Map<string, string>();
+    for (const org of orgs) {
+      const { id } = await tx
+        .insertInto('organisations')
+        .values({ name: org.name, kind: org.kind, insee_code: org.insee_code, department_code: org.department_code })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.set(org.name, id);
+      await recordAudit(tx, SYSTEM, { action: 'organisation.created', entityType: 'organisation', entityId: id, organisationId: id, changes: { name: org.name, demo: true } });
+    }
+    const users = await tx
+      .insertInto('users')
+      .values(prepared.map((p) => ({ organisation_id: ids.get(p.org.name)!, email: p.email, display_name: p.name, role: p.role, password_hash: p.hash })))
+      .returning(['id', 'organisation_id', 'email', 'role'])
+      .execute();
+    for (const u of users) {
+      await recordAudit(tx, SYSTEM, { action: 'user.created', entityType: 'user', entityId: u.id, organisationId: u.organisation_id, changes: { email: u.email, role: u.role, demo: true } });
+    }
+    const prefecture = ids.get('Préfecture du Morbihan')!;
+    const city = ids.get('Ville de Montpellier')!;
+    const author = (org: string, role: Role) => users.find((u) => u.organisation_id === org && u.role === role)!.id;
+    await tx
+      .insertInto('announcements')
+      .values([
+        { organisation_id: city, author_id: author(city, 'coordinator'), level: 'info', text: 'Bienvenue dans Vigie. Astreinte de la semaine : cellule de veille joignable 24 h/24.' },
+        { organisation_id: prefecture, author_id: author(prefecture, 'coordinator'), level: 'urgent', text: 'Vigilance orange vent violent sur le littoral à partir de 18 h : point de situation à 17 h.' },
+      ])
+      .execute();
+    accounts.push(...prepared.map((p) => ({ organisation: p.org.name, role: p.role, email: p.email, password: p.password })));
+  });
+  return accounts.length ? accounts : null;
+}
