@@ -36,7 +36,8 @@ async function main(config: Config) {
 
   await hub.start();
   const address = await app.listen({ port: config.port, host: config.host });
-  const url = config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${app.server.address()   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');  const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost'); typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : config.port}` : address;
+  const port = (app.server.address() as { port: number } | null)?.port ?? config.port;
+  const url = config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : address;
   log.info({ url, engine: database.engine }, 'Vigie démarré');
   if (demo) printDemoAccounts(demo, url);
 
