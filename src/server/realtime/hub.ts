@@ -141,9 +141,11 @@ export class RealtimeHub {
     if (set && set.size === 0) this.byTopic.delete(topic);
   }
 
-  private send(conn: Connection, frame: ServerFrame | string): void {
+  private send(conn: Connection, frame: ServerFrame | Buffer): void {
     if (conn.socket.readyState !== conn.socket.OPEN) return;
-    conn.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+    // A fan-out frame arrives encoded once (Buffer) and goes to every subscriber as a text frame.
+    if (Buffer.isBuffer(frame)) conn.socket.send(frame, { binary: false });
+    else conn.socket.send(JSON.stringify(frame));
   }
 
   private async onClientFrame(conn: Connection, text: string): Promise<void> {
@@ -238,7 +240,7 @@ export class RealtimeHub {
     for (const n of pending) this.deliver(conn, topic, sub, n, undefined);
   }
 
-  private deliver(conn: Connection, topic: string, sub: Subscription, n: Notification, frame: string | undefined): void {
+  private deliver(conn: Connection, topic: string, sub: Subscription, n: Notification, frame: Buffer | undefined): void {
     if (sub.syncing) {
       sub.buffer.push(n);
       return;
@@ -252,7 +254,7 @@ export class RealtimeHub {
       return;
     }
     sub.lastSeq = n.seq;
-    this.send(conn, frame ?? JSON.stringify({ type: 'message', topic, seq: n.seq, at: n.at, event: n.event }));
+    this.send(conn, frame ?? Buffer.from(JSON.stringify({ type: 'message', topic, seq: n.seq, at: n.at, event: n.event })));
   }
 
   private onNotification(payload: string): void {
@@ -265,7 +267,7 @@ export class RealtimeHub {
     const set = this.byTopic.get(n.topic);
     if (!set) return;
     // Serialised once, sent to every subscriber as is.
-    const frame = n.event ? JSON.stringify({ type: 'message', topic: n.topic, seq: n.seq, at: n.at, event: n.event }) : undefined;
+    const frame = n.event ? Buffer.from(JSON.stringify({ type: 'message', topic: n.topic, seq: n.seq, at: n.at, event: n.event })) : undefined;
     for (const conn of set) {
       const sub = conn.subs.get(n.topic);
       if (sub) this.deliver(conn, n.topic, sub, n, frame);
