@@ -73,7 +73,7 @@ export const routes = {
     method: 'GET',
     path: '/api/organisations',
     access: perm('organisation.read'),
-    summary: 'Organisations visibles (la sienne et celles qui partagent avec elle)',
+    summary: 'Annuaire des organisations (nom, type, code INSEE ou de département ; aucune donnée interne)',
     response: organisationsListSchema,
   },
 
