@@ -38,6 +38,7 @@ const envSchema = z.object({
     .refine((n) => n >= 1024 && (n & (n - 1)) === 0, { message: 'SCRYPT_COST attend une puissance de 2 ≥ 1024' })
     .default(32768),
   WEB_DIST_DIR: z.string().default('dist/web'),
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
 });
 
 export type Config = Readonly<{
@@ -60,6 +61,7 @@ export type Config = Readonly<{
   realtimeRetentionDays: number;
   scryptCost: number;
   webDistDir: string;
+  attachmentMaxBytes: number;
 }>;
 
 export class ConfigError extends Error {
@@ -102,5 +104,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     realtimeRetentionDays: e.REALTIME_RETENTION_DAYS,
     scryptCost: e.SCRYPT_COST,
     webDistDir: path.resolve(e.WEB_DIST_DIR),
+    attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
   });
 }

@@ -10,3 +10,4 @@ export * from './schemas/announcements';
 export * from './schemas/audit';
 export * from './schemas/territory';
 export * from './schemas/health';
+export * from './schemas/logbook';

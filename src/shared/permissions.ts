@@ -31,10 +31,16 @@ export const permissions = [
   'announcements.read',
   'announcements.publish',
   'realtime.subscribe',
+  'events.read',
+  'events.manage',
+  'events.reopen',
+  'eventTypes.manage',
+  'logbook.write',
+  'logbookCatalogue.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-const everyone: Permission[] = ['organisation.read', 'territory.read', 'announcements.read', 'realtime.subscribe'];
+const everyone: Permission[] = ['organisation.read', 'territory.read', 'announcements.read', 'realtime.subscribe', 'events.read'];
 
 export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   administrator: new Set<Permission>([
@@ -45,9 +51,15 @@ export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     'shares.read',
     'shares.manage',
     'announcements.publish',
+    'events.manage',
+    'events.reopen',
+    'eventTypes.manage',
+    'logbook.write',
+    'logbookCatalogue.manage',
   ]),
-  coordinator: new Set<Permission>([...everyone, 'users.read', 'shares.read', 'announcements.publish']),
-  contributor: new Set<Permission>([...everyone]),
+  // Coordinators run events: create, update and close them, manage tags and functions.
+  coordinator: new Set<Permission>([...everyone, 'users.read', 'shares.read', 'announcements.publish', 'events.manage', 'logbook.write', 'logbookCatalogue.manage']),
+  contributor: new Set<Permission>([...everyone, 'logbook.write']),
   reader: new Set<Permission>([...everyone]),
 };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { announcementSchema } from './schemas/announcements';
+import { entrySchema, eventDetailSchema } from './schemas/logbook';
 import { uuidSchema } from './schemas/common';
 
 /**
@@ -8,7 +9,7 @@ import { uuidSchema } from './schemas/common';
  * Each server module registers the kinds it owns with a policy that decides whether a session may
  * subscribe. Later capabilities add kinds (event, campaign...).
  */
-export const topicKinds = ['organisation', 'announcements'] as const;
+export const topicKinds = ['organisation', 'announcements', 'event'] as const;
 export type TopicKind = (typeof topicKinds)[number];
 
 export const topicSchema = z
@@ -29,6 +30,8 @@ export function parseTopic(topic: string): { kind: string; id: string } | null {
 export const realtimeEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('announcement.created'), announcement: announcementSchema }),
   z.object({ kind: z.literal('users.changed'), userId: uuidSchema }),
+  z.object({ kind: z.literal('entry.created'), entry: entrySchema }),
+  z.object({ kind: z.literal('event.updated'), event: eventDetailSchema }),
 ]);
 export type RealtimeEvent = z.infer<typeof realtimeEventSchema>;
 
@@ -50,6 +53,8 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resync'), topic: z.string(), seq: z.number().int() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string(), topic: z.string().optional() }),
   z.object({ type: z.literal('pong'), id: z.number().int().optional() }),
+  /** Who is viewing a topic right now (across every server instance). */
+  z.object({ type: z.literal('presence'), topic: z.string(), viewers: z.array(z.object({ userId: z.string(), name: z.string() })) }),
   /** The session ended (logout, logout everywhere, disabled account, expiry): the socket closes. */
   z.object({ type: z.literal('session.ended'), reason: z.string() }),
 ]);

@@ -19,6 +19,27 @@ import {
 import { auditListSchema, auditQuerySchema } from './schemas/audit';
 import { departmentCodeParamsSchema, departmentSchema } from './schemas/territory';
 import { healthSchema } from './schemas/health';
+import {
+  catalogueItemSchema,
+  catalogueListSchema,
+  createCatalogueItemBodySchema,
+  createEntryBodySchema,
+  createEventBodySchema,
+  entriesPageSchema,
+  entriesQuerySchema,
+  entrySchema,
+  eventDetailSchema,
+  eventsListSchema,
+  eventsQuerySchema,
+  reopenEventBodySchema,
+  searchQuerySchema,
+  searchResultsSchema,
+  updateCatalogueItemBodySchema,
+  updateEventBodySchema,
+  verifyResultSchema,
+  attachmentSchema,
+  exportQuerySchema,
+} from './schemas/logbook';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -38,6 +59,8 @@ export interface RouteDef {
   response?: z.ZodType;
   /** Rate limit per client address, requests per minute (on top of the global limit). */
   rateLimitPerMinute?: number;
+  /** The body is multipart/form-data with one file (uploads), not JSON. */
+  multipart?: true;
 }
 
 const perm = (permission: Permission): RouteAccess => ({ kind: 'permission', permission });
@@ -157,6 +180,128 @@ export const routes = {
     access: perm('territory.read'),
     summary: 'Contours des communes d’un département (GeoJSON, WGS 84)',
     params: departmentCodeParamsSchema,
+  },
+
+  // ---- catalogues of the main courante ----
+  listEventTypes: { method: 'GET', path: '/api/event-types', access: perm('events.read'), summary: 'Catalogue des types d’événement', response: catalogueListSchema },
+  createEventType: { method: 'POST', path: '/api/event-types', access: perm('eventTypes.manage'), summary: 'Ajouter un type d’événement', body: createCatalogueItemBodySchema, response: catalogueItemSchema },
+  updateEventType: {
+    method: 'PATCH',
+    path: '/api/event-types/:id',
+    access: perm('eventTypes.manage'),
+    summary: 'Renommer, ordonner ou archiver un type d’événement',
+    params: idParamsSchema,
+    body: updateCatalogueItemBodySchema,
+    response: catalogueItemSchema,
+  },
+  listFunctions: { method: 'GET', path: '/api/functions', access: perm('events.read'), summary: 'Fonctions de la cellule de crise', response: catalogueListSchema },
+  createFunction: { method: 'POST', path: '/api/functions', access: perm('logbookCatalogue.manage'), summary: 'Ajouter une fonction', body: createCatalogueItemBodySchema, response: catalogueItemSchema },
+  updateFunction: {
+    method: 'PATCH',
+    path: '/api/functions/:id',
+    access: perm('logbookCatalogue.manage'),
+    summary: 'Renommer, ordonner ou archiver une fonction',
+    params: idParamsSchema,
+    body: updateCatalogueItemBodySchema,
+    response: catalogueItemSchema,
+  },
+  listTags: { method: 'GET', path: '/api/tags', access: perm('events.read'), summary: 'Étiquettes d’action', response: catalogueListSchema },
+  createTag: { method: 'POST', path: '/api/tags', access: perm('logbookCatalogue.manage'), summary: 'Ajouter une étiquette', body: createCatalogueItemBodySchema, response: catalogueItemSchema },
+  updateTag: {
+    method: 'PATCH',
+    path: '/api/tags/:id',
+    access: perm('logbookCatalogue.manage'),
+    summary: 'Renommer, ordonner ou archiver une étiquette',
+    params: idParamsSchema,
+    body: updateCatalogueItemBodySchema,
+    response: catalogueItemSchema,
+  },
+
+  // ---- events ----
+  listEvents: { method: 'GET', path: '/api/events', access: perm('events.read'), summary: 'Événements visibles', query: eventsQuerySchema, response: eventsListSchema },
+  createEvent: { method: 'POST', path: '/api/events', access: perm('events.manage'), summary: 'Créer un événement ou un événement fils', body: createEventBodySchema, response: eventDetailSchema },
+  getEvent: { method: 'GET', path: '/api/events/:id', access: perm('events.read'), summary: 'Un événement, ses parents et ses fils', params: idParamsSchema, response: eventDetailSchema },
+  updateEvent: {
+    method: 'PATCH',
+    path: '/api/events/:id',
+    access: perm('events.manage'),
+    summary: 'Modifier un événement (titre, statut, gravité, dates, lieu)',
+    params: idParamsSchema,
+    body: updateEventBodySchema,
+    response: eventDetailSchema,
+  },
+  closeEvent: { method: 'POST', path: '/api/events/:id/close', access: perm('events.manage'), summary: 'Clore un événement (lecture seule)', params: idParamsSchema, response: eventDetailSchema },
+  reopenEvent: {
+    method: 'POST',
+    path: '/api/events/:id/reopen',
+    access: perm('events.reopen'),
+    summary: 'Rouvrir un événement clos (journalisé)',
+    params: idParamsSchema,
+    body: reopenEventBodySchema,
+    response: eventDetailSchema,
+  },
+
+  // ---- main courante ----
+  listEntries: {
+    method: 'GET',
+    path: '/api/events/:id/entries',
+    access: perm('events.read'),
+    summary: 'Entrées de la main courante, les plus récentes d’abord (pagination par `before`)',
+    params: idParamsSchema,
+    query: entriesQuerySchema,
+    response: entriesPageSchema,
+  },
+  createEntry: {
+    method: 'POST',
+    path: '/api/events/:id/entries',
+    access: perm('logbook.write'),
+    summary: 'Écrire une entrée, une correction ou une annulation',
+    params: idParamsSchema,
+    body: createEntryBodySchema,
+    response: entrySchema,
+  },
+  getEntry: { method: 'GET', path: '/api/entries/:id', access: perm('events.read'), summary: 'Une entrée', params: idParamsSchema, response: entrySchema },
+  verifyEvent: {
+    method: 'GET',
+    path: '/api/events/:id/verify',
+    access: perm('events.read'),
+    summary: 'Vérifier la chaîne d’empreintes SHA-256 de la main courante',
+    params: idParamsSchema,
+    response: verifyResultSchema,
+  },
+  searchEntries: {
+    method: 'GET',
+    path: '/api/search',
+    access: perm('events.read'),
+    summary: 'Recherche plein texte (français) dans les mains courantes visibles',
+    query: searchQuerySchema,
+    response: searchResultsSchema,
+  },
+  uploadAttachment: {
+    method: 'POST',
+    path: '/api/events/:id/attachments',
+    access: perm('logbook.write'),
+    summary: 'Déposer une pièce jointe (photo ou PDF) avant de l’attacher à une entrée',
+    params: idParamsSchema,
+    multipart: true,
+    response: attachmentSchema,
+  },
+  getAttachment: { method: 'GET', path: '/api/attachments/:id', access: perm('events.read'), summary: 'Télécharger une pièce jointe', params: idParamsSchema },
+  exportEventCsv: {
+    method: 'GET',
+    path: '/api/events/:id/export.csv',
+    access: perm('events.read'),
+    summary: 'Export CSV de la main courante (avec ses fils en option)',
+    params: idParamsSchema,
+    query: exportQuerySchema,
+  },
+  exportEventPdf: {
+    method: 'GET',
+    path: '/api/events/:id/export.pdf',
+    access: perm('events.read'),
+    summary: 'Export PDF de la main courante pour lecture et archivage',
+    params: idParamsSchema,
+    query: exportQuerySchema,
   },
 } as const satisfies Record<string, RouteDef>;
 

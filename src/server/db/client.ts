@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema';
@@ -31,7 +32,8 @@ pg.types.setTypeParser(INT8_OID, (v) => Number(v));
 
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-  const pgl = await PGlite.create({ dataDir, parsers: { [INT8_OID]: (v: string) => Number(v) } });
+  // pg_trgm: partial-word search in the main courante (PostgreSQL servers ship it in contrib).
+  const pgl = await PGlite.create({ dataDir, extensions: { pg_trgm }, parsers: { [INT8_OID]: (v: string) => Number(v) } });
   const mutex = new AsyncMutex();
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pgl, mutex) });
   let closed = false;

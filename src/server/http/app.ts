@@ -5,6 +5,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
+import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import type { Config } from '../config';
 import type { Database } from '../db/client';
@@ -23,6 +24,8 @@ import { announcementsHandlers, canReadAnnouncementsOf } from '../modules/announ
 import { auditHandlers } from '../modules/audit';
 import { territoryHandlers } from '../modules/territory';
 import { healthHandlers } from '../modules/health/health.routes';
+import { eventsHandlers, findEvent, canReadEvent } from '../modules/events';
+import { logbookHandlers } from '../modules/logbook';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,6 +42,8 @@ export const allHandlers: RouteHandlers = {
   ...announcementsHandlers,
   ...auditHandlers,
   ...territoryHandlers,
+  ...eventsHandlers,
+  ...logbookHandlers,
 };
 
 /** Routes a user who must change a temporary password may still call. */
@@ -94,6 +99,8 @@ export async function buildApp(config: Config, database: Database, opts: { logge
       done(new AppError('invalid_json'), undefined);
     }
   });
+  // Uploads (routes marked `multipart` in the table); limits are set per route when reading the file.
+  await app.register(multipart, { limits: { fileSize: config.attachmentMaxBytes + 1, files: 1, fields: 5, parts: 6 } });
 
   const limiter = new FixedWindowLimiter(60_000);
   app.addHook('onRequest', async (req, reply) => {
@@ -136,7 +143,9 @@ export async function buildApp(config: Config, database: Database, opts: { logge
         await guard(id, def, req, services);
         const params = parse(def.params ?? emptyObject, req.params ?? {});
         const query = parse(def.query ?? emptyObject, req.query ?? {});
-        const body = def.body ? parse(def.body, req.body ?? {}) : parseNoBody(req.body);
+        if (def.multipart && !req.isMultipart()) throw new AppError('unsupported_media_type');
+        if (!def.multipart && req.isMultipart()) throw new AppError('unsupported_media_type');
+        const body = def.body ? parse(def.body, req.body ?? {}) : def.multipart ? undefined : parseNoBody(req.body);
         const result = await handler({ params, query, body, auth: req.auth as AuthContext, ip: req.ip, req, reply, services } as never);
         if (reply.statusCode === 204) return reply.send();
         return result;
@@ -168,6 +177,14 @@ export async function buildApp(config: Config, database: Database, opts: { logge
 
   hub.registerTopicKind('organisation', async (auth, id) => auth.user.organisationId === id);
   hub.registerTopicKind('announcements', (auth, id, db) => canReadAnnouncementsOf(db, auth, id));
+  hub.registerTopicKind(
+    'event',
+    async (auth, id, db) => {
+      const e = await findEvent(db, id);
+      return e !== undefined && (await canReadEvent(db, auth, e));
+    },
+    { presence: true },
+  );
 
   // The web application, built by Vite; any other non-API path serves its index (client routing).
   const webRoot = config.webDistDir;

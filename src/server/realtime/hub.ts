@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { sql, type Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
@@ -30,7 +31,20 @@ interface Notification {
   event?: RealtimeEvent;
 }
 
-type ControlMessage = { kind: 'sessions.ended'; sessionIds?: string[]; userIds?: string[]; reason: string };
+interface Viewer {
+  userId: string;
+  name: string;
+}
+type ControlMessage =
+  | { kind: 'sessions.ended'; sessionIds?: string[]; userIds?: string[]; reason: string }
+  /** A viewer joined or left a presence topic on one instance. */
+  | { kind: 'presence'; op: 'join' | 'leave'; instance: string; key: string; topic: string; userId: string; name: string }
+  /** One instance's full list of viewers of a topic (heartbeat, or answer to a sync request). */
+  | { kind: 'presence.state'; instance: string; topic: string; viewers: Array<Viewer & { key: string }> }
+  | { kind: 'presence.sync'; instance: string };
+
+const PRESENCE_HEARTBEAT_MS = 20_000;
+const PRESENCE_EXPIRY_MS = 65_000;
 
 interface Subscription {
   lastSeq: number;
@@ -39,6 +53,7 @@ interface Subscription {
 }
 
 interface Connection {
+  id: string;
   socket: WebSocket;
   auth: AuthContext;
   subs: Map<string, Subscription>;
@@ -47,6 +62,11 @@ interface Connection {
 
 export class RealtimeHub {
   private readonly policies = new Map<string, TopicPolicy>();
+  private readonly presenceKinds = new Set<string>();
+  private readonly instanceId = randomUUID();
+  /** topic → viewer key (instance:connection) → viewer, across every instance. */
+  private readonly presence = new Map<string, Map<string, Viewer & { instance: string }>>();
+  private readonly instanceSeen = new Map<string, number>();
   private readonly connections = new Set<Connection>();
   private readonly byTopic = new Map<string, Set<Connection>>();
   private unlisten: Array<() => Promise<void>> = [];
@@ -59,8 +79,10 @@ export class RealtimeHub {
     private readonly opts: { retentionDays: number; validateSession: (sessionId: string) => Promise<boolean> },
   ) {}
 
-  registerTopicKind(kind: string, policy: TopicPolicy): void {
+  /** `presence`: subscribers of this kind of topic are told who else is viewing it. */
+  registerTopicKind(kind: string, policy: TopicPolicy, opts: { presence?: boolean } = {}): void {
     this.policies.set(kind, policy);
+    if (opts.presence) this.presenceKinds.add(kind);
   }
 
   async start(): Promise<void> {
@@ -73,6 +95,8 @@ export class RealtimeHub {
     this.timers.push(setInterval(() => this.heartbeat(), 30_000).unref());
     this.timers.push(setInterval(() => void this.revalidateSessions(), 60_000).unref());
     this.timers.push(setInterval(() => void this.prune(), 3600_000).unref());
+    this.timers.push(setInterval(() => void this.presenceHeartbeat(), PRESENCE_HEARTBEAT_MS).unref());
+    await this.control({ kind: 'presence.sync', instance: this.instanceId });
   }
 
   async stop(): Promise<void> {
@@ -118,7 +142,7 @@ export class RealtimeHub {
   }
 
   attach(socket: WebSocket, auth: AuthContext): void {
-    const conn: Connection = { socket, auth, subs: new Map(), alive: true };
+    const conn: Connection = { id: randomUUID(), socket, auth, subs: new Map(), alive: true };
     this.connections.add(conn);
     socket.on('pong', () => (conn.alive = true));
     socket.on('message', (data, isBinary) => {
@@ -139,6 +163,80 @@ export class RealtimeHub {
     const set = this.byTopic.get(topic);
     set?.delete(conn);
     if (set && set.size === 0) this.byTopic.delete(topic);
+    if (this.isPresenceTopic(topic)) void this.announce('leave', conn, topic);
+  }
+
+  private isPresenceTopic(topic: string): boolean {
+    const p = parseTopic(topic);
+    return p !== null && this.presenceKinds.has(p.kind);
+  }
+
+  private async control(msg: ControlMessage): Promise<void> {
+    await sql`SELECT pg_notify(${CONTROL_CHANNEL}, ${JSON.stringify(msg)})`.execute(this.database.db).catch((err: unknown) => this.log.warn({ err }, 'realtime control failed'));
+  }
+
+  private async announce(op: 'join' | 'leave', conn: Connection, topic: string): Promise<void> {
+    await this.control({ kind: 'presence', op, instance: this.instanceId, key: `${this.instanceId}:${conn.id}`, topic, userId: conn.auth.user.id, name: conn.auth.user.displayName });
+  }
+
+  private localViewers(topic: string): Array<Viewer & { key: string }> {
+    return [...(this.byTopic.get(topic) ?? [])].map((c) => ({ key: `${this.instanceId}:${c.id}`, userId: c.auth.user.id, name: c.auth.user.displayName }));
+  }
+
+  private async presenceHeartbeat(): Promise<void> {
+    const now = Date.now();
+    for (const [instance, seen] of this.instanceSeen) {
+      if (instance !== this.instanceId && now - seen > PRESENCE_EXPIRY_MS) {
+        this.instanceSeen.delete(instance);
+        for (const [topic, viewers] of this.presence) {
+          let changed = false;
+          for (const [key, v] of viewers) if (v.instance === instance) changed = viewers.delete(key) || changed;
+          if (changed) this.sendPresence(topic);
+        }
+      }
+    }
+    for (const topic of this.byTopic.keys()) {
+      if (!this.isPresenceTopic(topic)) continue;
+      // NOTIFY payloads stop at 8,000 bytes: a topic's list is cut at 100 viewers per instance.
+      await this.control({ kind: 'presence.state', instance: this.instanceId, topic, viewers: this.localViewers(topic).slice(0, 100) });
+    }
+  }
+
+  private onPresence(msg: ControlMessage): void {
+    if (msg.kind === 'presence.sync') {
+      if (msg.instance !== this.instanceId) void this.presenceHeartbeat();
+      return;
+    }
+    if (msg.kind === 'presence') {
+      this.instanceSeen.set(msg.instance, Date.now());
+      let viewers = this.presence.get(msg.topic);
+      if (!viewers) this.presence.set(msg.topic, (viewers = new Map()));
+      if (msg.op === 'join') viewers.set(msg.key, { userId: msg.userId, name: msg.name, instance: msg.instance });
+      else viewers.delete(msg.key);
+      if (viewers.size === 0) this.presence.delete(msg.topic);
+      this.sendPresence(msg.topic);
+      return;
+    }
+    if (msg.kind === 'presence.state') {
+      this.instanceSeen.set(msg.instance, Date.now());
+      let viewers = this.presence.get(msg.topic);
+      if (!viewers) this.presence.set(msg.topic, (viewers = new Map()));
+      const before = JSON.stringify([...viewers.keys()].sort());
+      for (const [key, v] of viewers) if (v.instance === msg.instance) viewers.delete(key);
+      for (const v of msg.viewers) viewers.set(v.key, { userId: v.userId, name: v.name, instance: msg.instance });
+      if (viewers.size === 0) this.presence.delete(msg.topic);
+      if (JSON.stringify([...(this.presence.get(msg.topic)?.keys() ?? [])].sort()) !== before) this.sendPresence(msg.topic);
+    }
+  }
+
+  /** Tells local subscribers of a topic who is viewing it, one line per person. */
+  private sendPresence(topic: string): void {
+    const set = this.byTopic.get(topic);
+    if (!set || set.size === 0) return;
+    const people = new Map<string, Viewer>();
+    for (const v of this.presence.get(topic)?.values() ?? []) people.set(v.userId, { userId: v.userId, name: v.name });
+    const frame = Buffer.from(JSON.stringify({ type: 'presence', topic, viewers: [...people.values()].sort((a, b) => a.name.localeCompare(b.name, 'fr')) }));
+    for (const conn of set) if (conn.subs.has(topic)) this.send(conn, frame);
   }
 
   private send(conn: Connection, frame: ServerFrame | Buffer): void {
@@ -188,7 +286,10 @@ export class RealtimeHub {
     conn.subs.set(topic, sub);
     let set = this.byTopic.get(topic);
     if (!set) this.byTopic.set(topic, (set = new Set()));
+    const isNew = !set.has(conn);
     set.add(conn);
+    if (isNew && this.isPresenceTopic(topic)) void this.announce('join', conn, topic);
+    else if (this.isPresenceTopic(topic)) this.sendPresence(topic);
     const current = await this.database.db.selectFrom('realtime_topics').select('seq').where('topic', '=', topic).executeTakeFirst();
     const currentSeq = current?.seq ?? 0;
     if (since === undefined || since >= currentSeq) {
@@ -281,7 +382,7 @@ export class RealtimeHub {
     } catch {
       return;
     }
-    if (msg.kind !== 'sessions.ended') return;
+    if (msg.kind !== 'sessions.ended') return this.onPresence(msg);
     const sessions = new Set(msg.sessionIds ?? []);
     const users = new Set(msg.userIds ?? []);
     for (const conn of this.connections) {

@@ -5,7 +5,7 @@ import { uuidSchema } from './common';
 export const organisationsListSchema = z.object({ organisations: z.array(organisationSummarySchema) });
 
 /** Resource types an organisation may share with another one. Later capabilities add theirs. */
-export const shareableResourceTypes = ['announcements'] as const;
+export const shareableResourceTypes = ['announcements', 'events'] as const;
 export type ShareableResourceType = (typeof shareableResourceTypes)[number];
 export const shareAccessLevels = ['read', 'write'] as const;
 export type ShareAccess = (typeof shareAccessLevels)[number];

@@ -44,13 +44,9 @@ export async function createShare(services: Services, auth: AuthContext, actor: 
     const grantee = await tx.selectFrom('organisations').select(['id', 'name']).where('id', '=', body.granteeOrganisationId).executeTakeFirst();
     if (!grantee) throw new AppError('share_invalid', { field: 'granteeOrganisationId' });
     if (body.resourceId !== null) {
-      // Only announcements exist as shareable resources today; a specific id must be one of ours.
-      const own = await tx
-        .selectFrom('announcements')
-        .select('id')
-        .where('id', '=', body.resourceId)
-        .where('organisation_id', '=', owner)
-        .executeTakeFirst();
+      // A specific resource must be one of ours.
+      const table = body.resourceType === 'events' ? 'events' : 'announcements';
+      const own = await tx.selectFrom(table).select('id').where('id', '=', body.resourceId).where('organisation_id', '=', owner).executeTakeFirst();
       if (!own) throw notFound();
     }
     const row = await repo

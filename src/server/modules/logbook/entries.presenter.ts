@@ -1,0 +1,43 @@
+import type { Kysely } from 'kysely';
+import type { DB, EntryRow } from '../../db/schema';
+import type { Entry } from '../../../shared/schemas/logbook';
+
+/** Presents entries with their attachments and the corrections that reference them (two queries for any page size). */
+export async function presentEntries(db: Kysely<DB>, rows: EntryRow[]): Promise<Entry[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const attachmentIds = [...new Set(rows.flatMap((r) => r.attachment_ids))];
+  const [corrections, attachments] = await Promise.all([
+    db.selectFrom('log_entries').select(['id', 'seq', 'kind', 'corrects_id']).where('corrects_id', 'in', ids).orderBy('seq').execute(),
+    attachmentIds.length
+      ? db.selectFrom('attachments').select(['id', 'file_name', 'content_type', 'size_bytes', 'sha256']).where('id', 'in', attachmentIds).execute()
+      : Promise.resolve([]),
+  ]);
+  const byTarget = new Map<string, Entry['correctedBy']>();
+  for (const c of corrections) {
+    const list = byTarget.get(c.corrects_id!) ?? [];
+    list.push({ id: c.id, seq: c.seq, kind: c.kind });
+    byTarget.set(c.corrects_id!, list);
+  }
+  const att = new Map(attachments.map((a) => [a.id, { id: a.id, fileName: a.file_name, contentType: a.content_type, sizeBytes: a.size_bytes, sha256: a.sha256 }]));
+  return rows.map((r) => ({
+    id: r.id,
+    eventId: r.event_id,
+    seq: r.seq,
+    kind: r.kind,
+    occurredAt: r.occurred_at.toISOString(),
+    recordedAt: r.recorded_at.toISOString(),
+    authorId: r.author_id,
+    authorName: r.author_name,
+    functionName: r.function_name,
+    source: r.source,
+    text: r.text,
+    important: r.important,
+    tags: r.tags,
+    attachments: r.attachment_ids.map((id) => att.get(id)).filter((a): a is NonNullable<typeof a> => a !== undefined),
+    correctsId: r.corrects_id,
+    correctedBy: byTarget.get(r.id) ?? [],
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  }));
+}
