@@ -32,7 +32,7 @@ async function main(config: Config) {
   }
   if (applied.length) log.info({ migrations: applied }, 'migrations appliquées');
   for (const t of territory) log.info({ department: t.department, communes: t.communes, merged: t.merged.length, withoutOutline: t.withoutOutline.length }, 'territoire chargé');
-  const demo = config.demoData ? await seedDemoIfEmpty(database, config.scryptCost) : null;
+  const demo = config.demoData ? await seedDemoIfEmpty(database, config.scryptCost, hub) : null;
 
   await hub.start();
   const address = await app.listen({ port: config.port, host: config.host });

@@ -4,6 +4,8 @@ import type { Role } from '../../shared/permissions';
 import { hashPassword } from '../modules/auth/password';
 import { recordAudit } from '../modules/audit';
 import type { Actor } from '../http/context';
+import type { RealtimeHub } from '../realtime/hub';
+import { seedDemoLogbook } from './demo-logbook';
 
 export interface DemoAccount {
   organisation: string;
@@ -31,19 +33,19 @@ const ROLES: Array<{ role: Role; slug: string; label: string }> = [
  * Demo organisations and one account per role in each, with fresh random passwords returned so the
  * start prints them once. Loads nothing when the database already holds an organisation.
  */
-export async function seedDemoIfEmpty(database: Database, scryptCost: number): Promise<DemoAccount[] | null> {
+export async function seedDemoIfEmpty(database: Database, scryptCost: number, realtime: RealtimeHub): Promise<DemoAccount[] | null> {
   const any = await database.db.selectFrom('organisations').select('id').limit(1).executeTakeFirst();
   if (any) return null;
   const orgs = [
-    { name: 'Ville de Montpellier', kind: 'commune' as const, insee_code: '34172', department_code: '34', domain: 'montpellier.demo' },
-    { name: 'Préfecture du Morbihan', kind: 'prefecture' as const, insee_code: null, department_code: '56', domain: 'morbihan.demo' },
+    { name: 'Ville de Montpellier', kind: 'commune' as const, insee_code: '34172', department_code: '34', domain: 'montpellier.demo', people: ['Claire Dubois', 'Julien Moreau', 'Sarah Benali', 'Thomas Garcia'] },
+    { name: 'Préfecture du Morbihan', kind: 'prefecture' as const, insee_code: null, department_code: '56', domain: 'morbihan.demo', people: ['Anne Le Goff', 'Yann Guillou', 'Maëlle Le Bihan', 'Erwan Tanguy'] },
   ];
   const accounts: DemoAccount[] = [];
   const prepared: Array<{ org: (typeof orgs)[number]; role: Role; email: string; name: string; hash: string; password: string }> = [];
   for (const org of orgs) {
-    for (const r of ROLES) {
+    for (const [i, r] of ROLES.entries()) {
       const password = demoPassword();
-      prepared.push({ org, role: r.role, email: `${r.slug}@${org.domain}`, name: `${r.label} (démo)`, hash: await hashPassword(password, scryptCost), password });
+      prepared.push({ org, role: r.role, email: `${r.slug}@${org.domain}`, name: org.people[i], hash: await hashPassword(password, scryptCost), password });
     }
   }
   await database.db.transaction().execute(async (tx) => {
@@ -77,6 +79,10 @@ export async function seedDemoIfEmpty(database: Database, scryptCost: number): P
         { organisation_id: prefecture, author_id: author(prefecture, 'coordinator'), level: 'urgent', text: 'Vigilance orange vent violent sur le littoral à partir de 18 h : point de situation à 17 h.' },
       ])
       .execute();
+    const cityUsers = new Map(
+      users.filter((u) => u.organisation_id === city).map((u) => [u.role, { id: u.id, name: prepared.find((p) => p.email === u.email)!.name }]),
+    );
+    await seedDemoLogbook(tx, realtime, city, cityUsers);
     accounts.push(...prepared.map((p) => ({ organisation: p.org.name, role: p.role, email: p.email, password: p.password })));
   });
   return accounts.length ? accounts : null;
