@@ -1,0 +1,99 @@
+import type { ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import type { Permission } from '../shared';
+import { Shell } from './components/Shell';
+import { t } from './i18n';
+import { AccountPage } from './pages/Account';
+import { AuditPage } from './pages/admin/Audit';
+import { SharesPage } from './pages/admin/Shares';
+import { UsersPage } from './pages/admin/Users';
+import { AccessDeniedPage, NotFoundPage } from './pages/Errors';
+import { ForcePasswordChangePage } from './pages/ForcePasswordChange';
+import { HomePage } from './pages/Home';
+import { LoginPage } from './pages/Login';
+import { SessionProvider, useSessionContext } from './session';
+
+function Loading() {
+  return (
+    <div className="loading-screen" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      {t('app.loading')}
+    </div>
+  );
+}
+
+/** Signed-in area: login redirect, forced password change, then the shell. */
+function Authenticated() {
+  const { state } = useSessionContext();
+  const location = useLocation();
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'anonymous') {
+    const from = location.pathname + location.search;
+    return <Navigate to="/connexion" replace state={from !== '/' ? { from } : null} />;
+  }
+  if (state.session.user.mustChangePassword) return <ForcePasswordChangePage />;
+  return <Shell />;
+}
+
+function RequirePermission({ permission, children }: { permission: Permission; children: ReactNode }) {
+  const { state } = useSessionContext();
+  if (state.status !== 'authenticated') return null;
+  return state.session.permissions.includes(permission) ? <>{children}</> : <AccessDeniedPage />;
+}
+
+function LoginRoute() {
+  const { state } = useSessionContext();
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'authenticated') return <Navigate to="/" replace />;
+  return <LoginPage />;
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/connexion" element={<LoginRoute />} />
+      <Route element={<Authenticated />}>
+        <Route index element={<HomePage />} />
+        <Route path="mon-compte" element={<AccountPage />} />
+        <Route path="administration">
+          <Route index element={<Navigate to="/administration/utilisateurs" replace />} />
+          <Route
+            path="utilisateurs"
+            element={
+              <RequirePermission permission="users.read">
+                <UsersPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="journal"
+            element={
+              <RequirePermission permission="audit.read">
+                <AuditPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="partages"
+            element={
+              <RequirePermission permission="shares.read">
+                <SharesPage />
+              </RequirePermission>
+            }
+          />
+        </Route>
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <SessionProvider>
+        <AppRoutes />
+      </SessionProvider>
+    </BrowserRouter>
+  );
+}

@@ -1,0 +1,345 @@
+// Realtime client: one WebSocket per tab at REALTIME_PATH (cookie-authenticated), topics with
+// per-topic sequence numbers, automatic reconnection with exponential backoff (cap 10 s) and
+// catch-up with `since`. A React provider/hook pair exposes it to components.
+
+import { createContext, createElement, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import {
+  REALTIME_PATH,
+  WS_CLOSE_SESSION_ENDED,
+  serverFrameSchema,
+  type ClientFrame,
+  type RealtimeEvent,
+  type ServerFrame,
+} from '../../shared';
+
+export type RealtimeStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+export interface TopicListener {
+  /** A new event on the topic, in sequence order, each sequence number once. */
+  onEvent?: (event: RealtimeEvent, frame: Extract<ServerFrame, { type: 'message' }>) => void;
+  /** The topic's state must be reloaded from the HTTP API (first subscription, `resync`, reset). */
+  onResync?: () => void;
+}
+
+interface TopicState {
+  lastSeq: number | null;
+  listeners: Set<TopicListener>;
+  /** A subscribe frame is in flight on the current socket. */
+  pending: boolean;
+}
+
+export interface RealtimeOptions {
+  url?: string;
+  /** The server said the session ended (frame `session.ended` or close code 4401). */
+  onSessionEnded?: (reason: string) => void;
+  /** Called before each reconnection attempt after a failure; return false to stop reconnecting. */
+  beforeReconnect?: () => Promise<boolean>;
+  WebSocketImpl?: typeof WebSocket;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  pingIntervalMs?: number;
+}
+
+// WebSocket readyState values (not read from the global, absent from some runtimes).
+const CONNECTING = 0;
+const OPEN = 1;
+
+export function defaultRealtimeUrl(): string {
+  const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${window.location.host}${REALTIME_PATH}`;
+}
+
+export class RealtimeClient {
+  private ws: WebSocket | null = null;
+  private readonly topics = new Map<string, TopicState>();
+  private readonly statusListeners = new Set<(s: RealtimeStatus) => void>();
+  private _status: RealtimeStatus = 'idle';
+  private attempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private stopped = true;
+  private ended = false;
+  private readonly opts: Required<Omit<RealtimeOptions, 'onSessionEnded' | 'beforeReconnect' | 'url' | 'WebSocketImpl'>> &
+    RealtimeOptions;
+
+  constructor(options: RealtimeOptions = {}) {
+    this.opts = { backoffBaseMs: 500, backoffCapMs: 10_000, pingIntervalMs: 25_000, ...options };
+  }
+
+  get status(): RealtimeStatus {
+    return this._status;
+  }
+
+  onStatus(fn: (s: RealtimeStatus) => void): () => void {
+    this.statusListeners.add(fn);
+    return () => this.statusListeners.delete(fn);
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.ended = false;
+    this.attempt = 0;
+    if (typeof window !== 'undefined') window.addEventListener('online', this.handleOnline);
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (typeof window !== 'undefined') window.removeEventListener('online', this.handleOnline);
+    this.clearTimers();
+    const ws = this.ws;
+    this.ws = null;
+    if (ws && (ws.readyState === OPEN || ws.readyState === CONNECTING)) ws.close(1000, 'client stop');
+    this.setStatus('closed');
+  }
+
+  /** Subscribe to a topic; returns the unsubscribe function. */
+  subscribe(topic: string, listener: TopicListener): () => void {
+    let state = this.topics.get(topic);
+    if (!state) {
+      state = { lastSeq: null, listeners: new Set(), pending: false };
+      this.topics.set(topic, state);
+    }
+    state.listeners.add(listener);
+    if (state.listeners.size === 1) this.sendSubscribe(topic, state);
+    return () => {
+      const s = this.topics.get(topic);
+      if (!s) return;
+      s.listeners.delete(listener);
+      if (s.listeners.size === 0) {
+        this.topics.delete(topic);
+        this.send({ type: 'unsubscribe', topic });
+      }
+    };
+  }
+
+  /** Last sequence number seen on a topic (tests, diagnostics). */
+  lastSeq(topic: string): number | null {
+    return this.topics.get(topic)?.lastSeq ?? null;
+  }
+
+  private handleOnline = () => {
+    if (this.stopped || this.ended) return;
+    if (this._status === 'reconnecting') {
+      if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = null;
+      this.connect();
+    }
+  };
+
+  private setStatus(s: RealtimeStatus) {
+    if (this._status === s) return;
+    this._status = s;
+    for (const fn of this.statusListeners) fn(s);
+  }
+
+  private clearTimers() {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.reconnectTimer = null;
+    this.pingTimer = null;
+  }
+
+  private connect() {
+    if (this.stopped || this.ended) return;
+    this.setStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
+    const Impl = this.opts.WebSocketImpl ?? WebSocket;
+    let ws: WebSocket;
+    try {
+      ws = new Impl(this.opts.url ?? defaultRealtimeUrl());
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.ws = ws;
+    for (const state of this.topics.values()) state.pending = false;
+
+    ws.onopen = () => {
+      if (this.ws !== ws) return;
+      this.attempt = 0;
+      this.setStatus('connected');
+      for (const [topic, state] of this.topics) this.sendSubscribe(topic, state);
+      if (this.pingTimer) clearInterval(this.pingTimer);
+      this.pingTimer = setInterval(() => this.send({ type: 'ping' }), this.opts.pingIntervalMs);
+    };
+    ws.onmessage = (ev) => {
+      if (this.ws !== ws) return;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(typeof ev.data === 'string' ? ev.data : '');
+      } catch {
+        return;
+      }
+      const parsed = serverFrameSchema.safeParse(raw);
+      if (!parsed.success) {
+        console.warn('[vigie] trame temps réel inattendue', raw);
+        return;
+      }
+      this.handleFrame(parsed.data);
+    };
+    ws.onclose = (ev) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (this.pingTimer) clearInterval(this.pingTimer);
+      this.pingTimer = null;
+      if (ev.code === WS_CLOSE_SESSION_ENDED) {
+        this.sessionEnded('closed');
+        return;
+      }
+      this.scheduleReconnect();
+    };
+    ws.onerror = () => {
+      // onclose follows and schedules the reconnection.
+    };
+  }
+
+  private scheduleReconnect() {
+    if (this.stopped || this.ended) return;
+    this.setStatus('reconnecting');
+    const exp = Math.min(this.opts.backoffCapMs, this.opts.backoffBaseMs * 2 ** this.attempt);
+    const delay = Math.round(exp * (0.75 + Math.random() * 0.5));
+    this.attempt += 1;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(async () => {
+      this.reconnectTimer = null;
+      if (this.stopped || this.ended) return;
+      // After repeated failures, check the session is still valid (an expired cookie makes the
+      // upgrade fail without any frame).
+      if (this.attempt >= 2 && this.opts.beforeReconnect) {
+        let go = true;
+        try {
+          go = await this.opts.beforeReconnect();
+        } catch {
+          go = true;
+        }
+        if (!go) {
+          this.stop();
+          return;
+        }
+      }
+      this.connect();
+    }, delay);
+  }
+
+  private sessionEnded(reason: string) {
+    if (this.ended) return;
+    this.ended = true;
+    this.stop();
+    this.opts.onSessionEnded?.(reason);
+  }
+
+  private send(frame: ClientFrame): boolean {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== OPEN) return false;
+    ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  private sendSubscribe(topic: string, state: TopicState) {
+    const frame: ClientFrame =
+      state.lastSeq === null ? { type: 'subscribe', topic } : { type: 'subscribe', topic, since: state.lastSeq };
+    if (this.send(frame)) state.pending = true;
+  }
+
+  private handleFrame(frame: ServerFrame) {
+    switch (frame.type) {
+      case 'subscribed': {
+        const state = this.topics.get(frame.topic);
+        if (!state) return;
+        state.pending = false;
+        if (state.lastSeq === null) {
+          // First subscription: whatever happened before is loaded over HTTP.
+          state.lastSeq = frame.seq;
+          this.resync(state);
+        } else if (frame.seq < state.lastSeq) {
+          // The server's sequence went back (restart): reload.
+          state.lastSeq = frame.seq;
+          this.resync(state);
+        }
+        // Otherwise the server replays the frames after `since`.
+        return;
+      }
+      case 'message': {
+        const state = this.topics.get(frame.topic);
+        if (!state) return;
+        if (state.lastSeq !== null) {
+          if (frame.seq <= state.lastSeq) return; // duplicate (replay overlap)
+          if (frame.seq > state.lastSeq + 1) {
+            // Gap: ask again from the last frame seen; the replay brings this one too.
+            if (!state.pending) this.sendSubscribe(frame.topic, state);
+            return;
+          }
+        }
+        state.lastSeq = frame.seq;
+        for (const l of [...state.listeners]) l.onEvent?.(frame.event, frame);
+        return;
+      }
+      case 'resync': {
+        const state = this.topics.get(frame.topic);
+        if (!state) return;
+        state.pending = false;
+        state.lastSeq = frame.seq;
+        this.resync(state);
+        return;
+      }
+      case 'session.ended':
+        this.sessionEnded(frame.reason);
+        return;
+      case 'error':
+        if (frame.topic) {
+          const state = this.topics.get(frame.topic);
+          if (state) state.pending = false;
+        }
+        console.warn('[vigie] erreur temps réel', frame.code, frame.message);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private resync(state: TopicState) {
+    for (const l of [...state.listeners]) l.onResync?.();
+  }
+}
+
+// React glue -------------------------------------------------------------------------------
+
+const RealtimeContext = createContext<RealtimeClient | null>(null);
+
+export function RealtimeProvider({ client, children }: { client: RealtimeClient | null; children: ReactNode }) {
+  return createElement(RealtimeContext.Provider, { value: client }, children);
+}
+
+export function useRealtimeClient(): RealtimeClient | null {
+  return useContext(RealtimeContext);
+}
+
+/** Current connection status, re-rendering on change. */
+export function useRealtimeStatus(): RealtimeStatus {
+  const client = useRealtimeClient();
+  const [status, setStatus] = useState<RealtimeStatus>(client?.status ?? 'idle');
+  useEffect(() => {
+    if (!client) return;
+    setStatus(client.status);
+    return client.onStatus(setStatus);
+  }, [client]);
+  return status;
+}
+
+/**
+ * Follow a topic while the component is mounted. The callbacks may change between renders;
+ * the subscription itself only depends on the topic.
+ */
+export function useRealtimeTopic(topic: string | null, listener: TopicListener): void {
+  const client = useRealtimeClient();
+  const ref = useRef(listener);
+  ref.current = listener;
+  useEffect(() => {
+    if (!client || !topic) return;
+    return client.subscribe(topic, {
+      onEvent: (event, frame) => ref.current.onEvent?.(event, frame),
+      onResync: () => ref.current.onResync?.(),
+    });
+  }, [client, topic]);
+}
