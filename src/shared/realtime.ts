@@ -26,6 +26,10 @@ export function parseTopic(topic: string): { kind: string; id: string } | null {
   return m ? { kind: m[1], id: m[2] } : null;
 }
 
+/** Why a session ended, as sent in `session.ended.reason`. */
+export const sessionEndReasons = ['logout', 'logout_all', 'password_changed', 'password_reset', 'account_disabled', 'role_changed', 'session_expired'] as const;
+export type SessionEndReason = (typeof sessionEndReasons)[number];
+
 /** What happened, as carried inside a `message` frame. */
 export const realtimeEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('announcement.created'), announcement: announcementSchema }),
@@ -56,7 +60,7 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   /** Who is viewing a topic right now (across every server instance). */
   z.object({ type: z.literal('presence'), topic: z.string(), viewers: z.array(z.object({ userId: z.string(), name: z.string() })) }),
   /** The session ended (logout, logout everywhere, disabled account, expiry): the socket closes. */
-  z.object({ type: z.literal('session.ended'), reason: z.string() }),
+  z.object({ type: z.literal('session.ended'), reason: z.enum(sessionEndReasons) }),
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;
 

@@ -44,7 +44,8 @@ export async function createTemplate(): Promise<{ template: TestTemplate; teardo
       teardown: async () => {
         const c = new pg.Client({ connectionString: url });
         await c.connect();
-        const dbs = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'vigie_t%'`);
+        // Only this run's databases (named after its template): other runs may share the server.
+        const dbs = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY datname DESC`, [`${name}%`]);
         for (const r of dbs.rows) await c.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`).catch(() => {});
         await c.end();
       },
@@ -70,7 +71,7 @@ export interface TestDatabase {
 export async function createTestDatabase(template: TestTemplate): Promise<TestDatabase> {
   if (template.engine === 'postgresql') {
     const tplName = new URL(template.location).pathname.slice(1);
-    const name = `vigie_t_${randomBytes(6).toString('hex')}`;
+    const name = `${tplName}_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: template.location });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name} TEMPLATE ${tplName}`);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -30,10 +31,60 @@ export interface Database {
 const INT8_OID = 20;
 pg.types.setTypeParser(INT8_OID, (v) => Number(v));
 
+export class DataDirLockedError extends Error {
+  override name = 'DataDirLockedError';
+}
+
+/**
+ * PGlite has no server process to arbitrate access: two processes writing one data directory
+ * corrupt it. A lock file holding the owner's pid refuses a second opener while the first lives.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const file = path.join(dataDir, 'vigie.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => {
+        try {
+          if (fs.readFileSync(file, 'utf8') === String(process.pid)) fs.unlinkSync(file);
+        } catch {
+          /* already gone */
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(fs.readFileSync(file, 'utf8'));
+      let alive = false;
+      try {
+        alive = pid > 0 && pid !== process.pid && process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+      if (alive) {
+        throw new DataDirLockedError(
+          `La base embarquée ${dataDir} est déjà ouverte par le processus ${pid} : arrêtez-le d’abord (ou utilisez PostgreSQL avec DATABASE_URL pour plusieurs processus).`,
+        );
+      }
+      fs.unlinkSync(file); // left by a process that died: take it over
+    }
+  }
+  throw new DataDirLockedError(`Verrou ${file} impossible à prendre.`);
+}
+
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-  // pg_trgm: partial-word search in the main courante (PostgreSQL servers ship it in contrib).
-  const pgl = await PGlite.create({ dataDir, extensions: { pg_trgm }, parsers: { [INT8_OID]: (v: string) => Number(v) } });
+  let unlock = () => {};
+  if (dataDir) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    unlock = lockDataDir(dataDir);
+  }
+  let pgl: PGlite;
+  try {
+    // pg_trgm: partial-word search in the main courante (PostgreSQL servers ship it in contrib).
+    pgl = await PGlite.create({ dataDir, extensions: { pg_trgm }, parsers: { [INT8_OID]: (v: string) => Number(v) } });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const mutex = new AsyncMutex();
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pgl, mutex) });
   let closed = false;
@@ -60,6 +111,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
       if (closed) return;
       closed = true;
       await db.destroy();
+      unlock();
     },
   };
 }

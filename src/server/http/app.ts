@@ -72,6 +72,12 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     genReqId: () => randomUUID(),
     // Query strings like ?a=1&a=2 would reach the schemas as arrays; they reject them with a clear message.
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors raised by the router itself (an invalid %-escape in the path, a path parameter too
+    // long) bypass the error handler: without this they get Fastify's own body, not ours.
+    frameworkErrors: (err, _req, reply) => {
+      const appErr = toAppError(err);
+      void (reply as FastifyReply).status(appErr.status).send(appErr.toBody());
+    },
   });
   const hub = new RealtimeHub(database, app.log, {
     retentionDays: config.realtimeRetentionDays,
@@ -158,13 +164,21 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   }
 
   app.register(async (scope) => {
-    scope.get(REALTIME_PATH, { websocket: true }, (socket, req) => {
-      const auth = req.auth;
-      if (!auth) {
-        socket.close(WS_CLOSE_SESSION_ENDED, 'unauthenticated');
-        return;
-      }
-      hub.attach(socket, auth);
+    scope.route({
+      method: 'GET',
+      url: REALTIME_PATH,
+      // A plain HTTP request (no upgrade) gets the API's error body, not an empty 404.
+      handler: async () => {
+        throw new AppError('route_not_found');
+      },
+      wsHandler: (socket, req) => {
+        const auth = req.auth;
+        if (!auth) {
+          socket.close(WS_CLOSE_SESSION_ENDED, 'unauthenticated');
+          return;
+        }
+        hub.attach(socket, auth);
+      },
     });
     scope.addHook('preValidation', async (req) => {
       if (req.url.split('?')[0] !== REALTIME_PATH) return;

@@ -11,6 +11,7 @@ import {
   WS_CLOSE_SESSION_ENDED,
   type RealtimeEvent,
   type ServerFrame,
+  type SessionEndReason,
 } from '../../shared/realtime';
 import { errorMessages } from '../../shared/errors';
 
@@ -36,7 +37,8 @@ interface Viewer {
   name: string;
 }
 type ControlMessage =
-  | { kind: 'sessions.ended'; sessionIds?: string[]; userIds?: string[]; reason: string }
+  | { kind: 'sessions.ended'; sessionIds?: string[]; userIds?: string[]; reason: SessionEndReason }
+  | { kind: 'topics.recheck'; topics: string[] }
   /** A viewer joined or left a presence topic on one instance. */
   | { kind: 'presence'; op: 'join' | 'leave'; instance: string; key: string; topic: string; userId: string; name: string }
   /** One instance's full list of viewers of a topic (heartbeat, or answer to a sync request). */
@@ -136,8 +138,18 @@ export class RealtimeHub {
   }
 
   /** Ends the realtime connections of sessions (logout, disabled account...), on every instance. */
-  async endSessions(tx: Kysely<DB>, target: { sessionIds?: string[]; userIds?: string[] }, reason: string): Promise<void> {
+  async endSessions(tx: Kysely<DB>, target: { sessionIds?: string[]; userIds?: string[] }, reason: SessionEndReason): Promise<void> {
     const msg: ControlMessage = { kind: 'sessions.ended', ...target, reason };
+    await sql`SELECT pg_notify(${CONTROL_CHANNEL}, ${JSON.stringify(msg)})`.execute(tx);
+  }
+
+  /**
+   * After an access was withdrawn (a share removed...), asks every instance to re-check the
+   * subscribers of `topics` against the topic policy: those no longer allowed lose the topic and
+   * get the `not_found` error a new subscription would get. Sent at commit, like `publish`.
+   */
+  async recheckTopics(tx: Kysely<DB>, topics: string[]): Promise<void> {
+    const msg: ControlMessage = { kind: 'topics.recheck', topics };
     await sql`SELECT pg_notify(${CONTROL_CHANNEL}, ${JSON.stringify(msg)})`.execute(tx);
   }
 
@@ -382,6 +394,10 @@ export class RealtimeHub {
     } catch {
       return;
     }
+    if (msg.kind === 'topics.recheck') {
+      void this.recheck(msg.topics).catch((err: unknown) => this.log.error({ err }, 'realtime recheck failed'));
+      return;
+    }
     if (msg.kind !== 'sessions.ended') return this.onPresence(msg);
     const sessions = new Set(msg.sessionIds ?? []);
     const users = new Set(msg.userIds ?? []);
@@ -390,7 +406,21 @@ export class RealtimeHub {
     }
   }
 
-  private endConnection(conn: Connection, reason: string): void {
+  private async recheck(topics: string[]): Promise<void> {
+    for (const topic of topics) {
+      const parsed = parseTopic(topic);
+      const policy = parsed ? this.policies.get(parsed.kind) : undefined;
+      for (const conn of [...(this.byTopic.get(topic) ?? [])]) {
+        const allowed = parsed && policy ? await policy(conn.auth, parsed.id, this.database.db).catch(() => false) : false;
+        if (allowed || !conn.subs.has(topic)) continue;
+        conn.subs.delete(topic);
+        this.removeFromTopic(conn, topic);
+        this.send(conn, { type: 'error', code: 'not_found', message: errorMessages.not_found, topic });
+      }
+    }
+  }
+
+  private endConnection(conn: Connection, reason: SessionEndReason): void {
     this.send(conn, { type: 'session.ended', reason });
     conn.socket.close(WS_CLOSE_SESSION_ENDED, reason.slice(0, 100));
     this.detach(conn);

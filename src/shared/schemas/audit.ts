@@ -26,6 +26,8 @@ export const auditListSchema = z.object({ records: z.array(auditRecordSchema), n
 export const auditActionLabels: Record<string, string> = {
   'auth.login': 'Connexion',
   'auth.logout': 'Déconnexion',
+  'auth.login_failed': 'Échec de connexion',
+  'auth.account_locked': 'Verrouillage du compte (trop d’échecs)',
   'auth.logout_all': 'Déconnexion de toutes les sessions',
   'auth.password_changed': 'Changement de mot de passe',
   'user.created': 'Création d’un compte',

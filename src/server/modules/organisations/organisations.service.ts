@@ -3,6 +3,7 @@ import { AppError, notFound } from '../../http/errors';
 import type { OrganisationRow } from '../../db/schema';
 import type { OrganisationSummary } from '../../../shared/schemas/auth';
 import type { CreateShareBody, Share } from '../../../shared/schemas/organisations';
+import { topicOf } from '../../../shared/realtime';
 import { recordAudit } from '../audit/audit.repository';
 import * as repo from './shares.repository';
 
@@ -77,5 +78,7 @@ export async function deleteShare(services: Services, auth: AuthContext, actor: 
       organisationId: row.owner_organisation_id,
       changes: { grantee: row.grantee_organisation_id, resourceType: row.resource_type, resourceId: row.resource_id, access: row.access },
     });
+    // Open realtime subscriptions the share allowed end with it, on every instance.
+    if (row.resource_type === 'announcements') await services.realtime.recheckTopics(tx, [topicOf('announcements', row.owner_organisation_id)]);
   });
 }

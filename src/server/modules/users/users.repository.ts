@@ -27,7 +27,12 @@ export async function updateUser(db: Kysely<DB>, id: string, set: UserUpdate): P
     .executeTakeFirstOrThrow();
 }
 
-/** Active administrators of the organisation other than `exceptId`, locked for the transaction. */
+/**
+ * Active administrators of the organisation other than `exceptId`. Every active administrator of
+ * the organisation, `exceptId` included, is locked for the transaction, in id order: two
+ * administrators demoting each other at once then wait for one another (the second one counts
+ * after the first commits) instead of each locking only the other's row and deadlocking.
+ */
 export async function countOtherActiveAdmins(db: Kysely<DB>, organisationId: string, exceptId: string): Promise<number> {
   const rows = await db
     .selectFrom('users')
@@ -35,8 +40,8 @@ export async function countOtherActiveAdmins(db: Kysely<DB>, organisationId: str
     .where('organisation_id', '=', organisationId)
     .where('role', '=', 'administrator')
     .where('status', '=', 'active')
-    .where('id', '<>', exceptId)
+    .orderBy('id')
     .forUpdate()
     .execute();
-  return rows.length;
+  return rows.filter((r) => r.id !== exceptId).length;
 }

@@ -1,0 +1,693 @@
+// The route-table walker: every route of src/shared/routes.ts is checked for access, CSRF,
+// cross-organisation isolation and bad input. A new route without its cases fails this file
+// (the tables below are typed and checked against `routeIds`).
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import type { Kysely } from 'kysely';
+import type { LightMyRequestResponse } from 'fastify';
+import { startTestApp, testConfig, TEST_PASSWORD, type Session, type TestApp } from '../helpers/app';
+import { buildOrganisation, buildUser, buildWorld } from '../fixtures/factories';
+import { allHandlers, buildApp } from '../../src/server/http/app';
+import { accountKey } from '../../src/server/modules/auth/auth.repository';
+import type { DB, OrganisationRow, UserRow } from '../../src/server/db/schema';
+import { buildPath, routeIds, routes, type RouteDef, type RouteId } from '../../src/shared/routes';
+import { can, roles, rolePermissions, type Role } from '../../src/shared/permissions';
+import { errorMessages } from '../../src/shared/errors';
+import { topicOf } from '../../src/shared/realtime';
+import type { Announcement } from '../../src/shared/schemas/announcements';
+import type { Share } from '../../src/shared/schemas/organisations';
+import { countRows, expectError, expectStableError, send, serverErrors, signIn, WsClient, type Method } from './support';
+
+const suffix = () => randomBytes(4).toString('hex');
+const BODY_LIMIT = 2048;
+
+interface OrgFixture {
+  org: OrganisationRow;
+  users: Record<Role, UserRow>;
+}
+interface Ctx {
+  t: TestApp;
+  db: Kysely<DB>;
+  A: OrgFixture;
+  B: OrgFixture;
+}
+/** What a request to a route carries besides the session. */
+interface Req {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+}
+
+type BodyRouteId = { [K in RouteId]: (typeof routes)[K] extends { body: z.ZodType } ? K : never }[RouteId];
+type BodyOf<K extends RouteId> = (typeof routes)[K] extends { body: infer B extends z.ZodType } ? z.input<B> : never;
+
+/** A valid body for every route that has one (the bad-input cases change one thing at a time from it). */
+const validBodies: { [K in BodyRouteId]: (c: Ctx, o: OrgFixture) => Promise<BodyOf<K>> } = {
+  login: async (c, o) => ({ email: (await buildUser(c.db, { organisationId: o.org.id })).email, password: TEST_PASSWORD }),
+  changePassword: async () => ({ currentPassword: TEST_PASSWORD, newPassword: 'un-tout-nouveau-secret' }),
+  createUser: async () => ({ email: `nouveau-${suffix()}@test.fr`, displayName: 'Nouvelle Personne', role: 'reader' }),
+  updateUser: async () => ({ displayName: 'Nom modifié' }),
+  createShare: async (c) => ({ granteeOrganisationId: (await buildOrganisation(c.db, { kind: 'partner' })).id, resourceType: 'announcements', access: 'read' }),
+  createAnnouncement: async () => ({ text: 'Message de test', level: 'info' }),
+};
+
+const freshUser = (c: Ctx, o: OrgFixture) => buildUser(c.db, { organisationId: o.org.id, role: 'reader' });
+
+/** A valid request to every route, on the resources of organisation `o` (fresh targets where the call changes them). */
+const requestFor: Record<RouteId, (c: Ctx, o: OrgFixture) => Promise<Req>> = {
+  health: async () => ({}),
+  login: async (c, o) => ({ body: await validBodies.login(c, o) }),
+  session: async () => ({}),
+  logout: async () => ({}),
+  logoutAll: async () => ({}),
+  changePassword: async (c, o) => ({ body: await validBodies.changePassword(c, o) }),
+  listOrganisations: async () => ({}),
+  listUsers: async () => ({}),
+  getUser: async (_c, o) => ({ params: { id: o.users.reader.id } }),
+  createUser: async (c, o) => ({ body: await validBodies.createUser(c, o) }),
+  updateUser: async (c, o) => ({ params: { id: (await freshUser(c, o)).id }, body: await validBodies.updateUser(c, o) }),
+  resetUserPassword: async (c, o) => ({ params: { id: (await freshUser(c, o)).id } }),
+  unlockUser: async (c, o) => ({ params: { id: (await freshUser(c, o)).id } }),
+  listAudit: async () => ({ query: { limit: '10' } }),
+  listShares: async () => ({}),
+  createShare: async (c, o) => ({ body: await validBodies.createShare(c, o) }),
+  deleteShare: async (c, o) => {
+    const grantee = await buildOrganisation(c.db, { kind: 'partner' });
+    const share = await c.db
+      .insertInto('shares')
+      .values({ owner_organisation_id: o.org.id, grantee_organisation_id: grantee.id, resource_type: 'announcements', access: 'read' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { params: { id: share.id } };
+  },
+  listAnnouncements: async () => ({ query: { limit: '5' } }),
+  createAnnouncement: async (c, o) => ({ body: await validBodies.createAnnouncement(c, o) }),
+  getDepartment: async () => ({ params: { code: '56' } }),
+  getDepartmentOutlines: async () => ({ params: { code: '34' } }),
+};
+
+function urlOf(def: RouteDef, req: Req): string {
+  const path = buildPath(def.path, req.params ?? {});
+  return req.query && Object.keys(req.query).length ? `${path}?${new URLSearchParams(req.query).toString()}` : path;
+}
+
+const isUnsafe = (def: RouteDef) => def.method !== 'GET';
+
+let c: Ctx;
+let port: number;
+/** Signed-in users of A and B, one per role. */
+const sA = {} as Record<Role, Session>;
+const sB = {} as Record<Role, Session>;
+
+async function hit(session: Session | null, id: RouteId, req: Req, o: Parameters<typeof send>[4] = {}): Promise<LightMyRequestResponse> {
+  const def: RouteDef = routes[id];
+  const url = urlOf(def, req);
+  return send(c.t.app, session, def.method as Method, url, { ...(req.body === undefined ? {} : { json: req.body }), ...o });
+}
+
+beforeAll(async () => {
+  const t = await startTestApp({ REQUESTS_PER_MINUTE: '1000000', BODY_LIMIT_BYTES: String(BODY_LIMIT) });
+  const w = await buildWorld(t.db.database.db);
+  c = { t, db: t.db.database.db, A: { org: w.a, users: w.usersA }, B: { org: w.b, users: w.usersB } };
+  for (const r of roles) {
+    sA[r] = await signIn(t.app, w.usersA[r].email);
+    sB[r] = await signIn(t.app, w.usersB[r].email);
+  }
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  port = (t.app.server.address() as { port: number }).port;
+});
+afterAll(async () => c?.t.close());
+
+describe('route table', () => {
+  it('registers every route of the table, and refuses to start when a route has no handler', async () => {
+    for (const id of routeIds) {
+      const def: RouteDef = routes[id];
+      expect(c.t.app.hasRoute({ method: def.method, url: def.path }), `${id} ${def.method} ${def.path}`).toBe(true);
+    }
+    const handlers = allHandlers as Record<string, unknown>;
+    const saved = handlers.listShares;
+    delete handlers.listShares;
+    try {
+      await expect(buildApp(testConfig(), c.t.db.database, { logger: false })).rejects.toThrow(/listShares .*has no handler/);
+    } finally {
+      handlers.listShares = saved;
+    }
+  });
+
+  it('answers route_not_found outside the table, for an unknown path or method', async () => {
+    expectError(await send(c.t.app, sA.administrator, 'GET', '/api/inconnue'), 'route_not_found');
+    expectError(await send(c.t.app, sA.administrator, 'PUT', '/api/users'), 'route_not_found');
+    expectError(await send(c.t.app, null, 'GET', '/api'), 'route_not_found');
+  });
+
+  it('every route: a caller the table allows gets a 2xx answer matching the declared response schema', async () => {
+    // Browser-like headers on every call: a same-origin request is never mistaken for a cross-site one.
+    const browser = { host: 'localhost', origin: 'http://localhost', 'sec-fetch-site': 'same-origin' };
+    for (const id of routeIds) {
+      const def: RouteDef = routes[id];
+      const access = def.access;
+      const callers: Array<{ label: string; session: () => Promise<Session | null> }> =
+        access.kind === 'public'
+          ? [{ label: 'anonyme', session: async () => null }]
+          : access.kind === 'authenticated'
+            ? // logout, logout-all and password change end sessions: a fresh user each time.
+              [{ label: 'contributeur', session: async () => signIn(c.t.app, (await freshUser(c, c.A)).email) }]
+            : roles.filter((r) => can(r, access.permission)).map((r) => ({ label: r, session: async () => sA[r] }));
+      expect(callers.length, id).toBeGreaterThan(0);
+      for (const caller of callers) {
+        const res = await hit(await caller.session(), id, await requestFor[id](c, c.A), { headers: browser });
+        expect(res.statusCode, `${id} as ${caller.label}: ${res.body}`).toBeGreaterThanOrEqual(200);
+        expect(res.statusCode, `${id} as ${caller.label}: ${res.body}`).toBeLessThan(300);
+        if (def.response) {
+          const parsed = def.response.safeParse(res.json());
+          expect(parsed.success, `${id} response: ${parsed.error?.message}`).toBe(true);
+        } else if (res.statusCode !== 204) {
+          expect(res.headers['content-type']).toMatch(/json/);
+        }
+      }
+    }
+  });
+});
+
+describe('access', () => {
+  it('anonymous: every non-public route answers 401 unauthenticated (and a stale cookie 401 session_expired)', async () => {
+    const stale: Session = { cookie: `vigie_session=${randomBytes(32).toString('base64url')}`, csrf: 'x', info: sA.reader.info };
+    let checked = 0;
+    for (const id of routeIds) {
+      const def: RouteDef = routes[id];
+      if (def.access.kind === 'public') continue;
+      const req = await requestFor[id](c, c.A);
+      const before = await countRows(c.db);
+      expectError(await hit(null, id, req), 'unauthenticated');
+      expectError(await hit(stale, id, req), 'session_expired');
+      expect(await countRows(c.db), id).toEqual(before);
+      checked++;
+    }
+    expect(checked).toBe(routeIds.filter((id) => routes[id].access.kind !== 'public').length);
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it('permission: every role lacking a route’s permission gets 403 forbidden, and nothing changes', async () => {
+    let denied = 0;
+    for (const id of routeIds) {
+      const def: RouteDef = routes[id];
+      if (def.access.kind !== 'permission') continue;
+      const permission = def.access.permission;
+      for (const role of roles.filter((r) => !rolePermissions[r].has(permission))) {
+        const req = await requestFor[id](c, c.A);
+        const before = await countRows(c.db);
+        expectError(await hit(sA[role], id, req), 'forbidden');
+        expect(await countRows(c.db), `${id} as ${role}`).toEqual(before);
+        denied++;
+      }
+    }
+    // users.manage, audit.read, shares.* and announcements.publish are not everyone's.
+    expect(denied).toBeGreaterThanOrEqual(15);
+  });
+
+  it('CSRF: every unsafe non-public route refuses a missing, wrong or foreign token and a cross-site origin', async () => {
+    let checked = 0;
+    for (const id of routeIds) {
+      const def: RouteDef = routes[id];
+      if (!isUnsafe(def) || def.access.kind === 'public') continue;
+      const s = sA.administrator;
+      const req = await requestFor[id](c, c.A);
+      const before = await countRows(c.db);
+      expectError(await hit(s, id, req, { csrf: null }), 'csrf_failed');
+      expectError(await hit(s, id, req, { csrf: randomBytes(32).toString('base64url') }), 'csrf_failed');
+      expectError(await hit(s, id, req, { csrf: 'court' }), 'csrf_failed');
+      expectError(await hit(s, id, req, { csrf: sA.reader.csrf }), 'csrf_failed');
+      expectError(await hit(s, id, req, { headers: { origin: 'https://attaquant.example' } }), 'csrf_failed');
+      expectError(await hit(s, id, req, { headers: { origin: 'null' } }), 'csrf_failed');
+      expectError(await hit(s, id, req, { headers: { 'sec-fetch-site': 'cross-site' } }), 'csrf_failed');
+      expect(await countRows(c.db), id).toEqual(before);
+      checked++;
+    }
+    expect(checked).toBe(routeIds.filter((id) => routes[id].method !== 'GET' && routes[id].access.kind !== 'public').length);
+  });
+
+  it('CSRF: a cross-site login is refused before any credential is checked', async () => {
+    const before = await countRows(c.db);
+    for (const headers of [{ origin: 'https://attaquant.example' } as Record<string, string>, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }, { origin: 'pas une url' }]) {
+      const res = await hit(null, 'login', await requestFor.login(c, c.A), { headers });
+      expectError(res, 'csrf_failed');
+      expect(res.headers['set-cookie']).toBeUndefined();
+    }
+    const after = await countRows(c.db);
+    expect(after).toEqual({ ...before, users: before.users + 4 }); // only the four fresh accounts of the requests
+    // The same request from the application's own origin signs in.
+    const ok = await hit(null, 'login', await requestFor.login(c, c.A), { headers: { host: 'localhost', origin: 'http://localhost', 'sec-fetch-site': 'same-origin' } });
+    expect(ok.statusCode).toBe(200);
+  });
+});
+
+// --- Cross-organisation isolation ------------------------------------------------------------
+
+interface Cross {
+  /** A fresh session of org B's administrator (every permission). */
+  asB: () => Promise<Session>;
+  /** A signed-in administrator of A, used to check that A's sessions survive B's calls. */
+  aAdmin: Session;
+  aAnnouncements: Announcement[];
+  aShare: Share;
+  aLocked: UserRow;
+  third: OrganisationRow;
+  /** Strings of A's private data that must never appear in an answer to B. */
+  secrets: string[];
+}
+
+const expectNoSecretOf = (x: Cross, res: LightMyRequestResponse) => {
+  for (const s of x.secrets) expect(res.body.includes(s), `A's ${s} leaked in ${res.body.slice(0, 300)}`).toBe(false);
+};
+
+/**
+ * One case per route: org B's administrator acts on org A's resources. Specific resources answer
+ * 404 (never 403: existence is not confirmed), lists hold none of A's data, and A's data is
+ * unchanged afterwards (checked by the runner).
+ */
+const crossOrgCases: Record<RouteId, (x: Cross) => Promise<void>> = {
+  health: async (x) => {
+    const res = await send(c.t.app, await x.asB(), 'GET', '/api/health');
+    expect(res.statusCode).toBe(200);
+    expectNoSecretOf(x, res);
+    expect(res.body).not.toContain(c.A.org.id);
+  },
+  login: async (x) => {
+    const res = await send(c.t.app, null, 'POST', '/api/auth/login', { json: { email: c.B.users.administrator.email, password: TEST_PASSWORD } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().organisation.id).toBe(c.B.org.id);
+    expectNoSecretOf(x, res);
+    expect(res.body).not.toContain(c.A.org.id);
+  },
+  session: async (x) => {
+    const res = await send(c.t.app, await x.asB(), 'GET', '/api/auth/session');
+    expect(res.json().organisation.id).toBe(c.B.org.id);
+    expectNoSecretOf(x, res);
+    expect(res.body).not.toContain(c.A.org.id);
+  },
+  logout: async (x) => {
+    expect((await send(c.t.app, await x.asB(), 'POST', '/api/auth/logout')).statusCode).toBe(204);
+    expect((await send(c.t.app, x.aAdmin, 'GET', '/api/auth/session')).statusCode).toBe(200);
+  },
+  logoutAll: async (x) => {
+    expect((await send(c.t.app, await x.asB(), 'POST', '/api/auth/logout-all')).statusCode).toBe(204);
+    expect((await send(c.t.app, x.aAdmin, 'GET', '/api/auth/session')).statusCode).toBe(200);
+  },
+  changePassword: async (x) => {
+    // Another administrator of B, so that B's main administrator keeps the test password.
+    const other = await buildUser(c.db, { organisationId: c.B.org.id, role: 'administrator' });
+    const s = await signIn(c.t.app, other.email);
+    const res = await send(c.t.app, s, 'POST', '/api/auth/password', { json: { currentPassword: TEST_PASSWORD, newPassword: 'mot-de-passe-de-b-123' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().user.id).toBe(other.id);
+    expect((await send(c.t.app, x.aAdmin, 'GET', '/api/auth/session')).statusCode).toBe(200);
+  },
+  listOrganisations: async (x) => {
+    // The directory (names and codes) is visible to everyone, so that shares can name a recipient;
+    // it carries no member and no data of the organisations.
+    const res = await send(c.t.app, await x.asB(), 'GET', '/api/organisations');
+    expect(res.statusCode).toBe(200);
+    for (const o of res.json().organisations) expect(Object.keys(o).sort()).toEqual(['departmentCode', 'id', 'inseeCode', 'kind', 'name']);
+    expectNoSecretOf(x, res);
+  },
+  listUsers: async (x) => {
+    const res = await send(c.t.app, await x.asB(), 'GET', '/api/users');
+    expect(res.statusCode).toBe(200);
+    const users = res.json().users as Array<{ organisationId: string }>;
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.every((u) => u.organisationId === c.B.org.id)).toBe(true);
+    expectNoSecretOf(x, res);
+  },
+  getUser: async (x) => {
+    const s = await x.asB();
+    const missing = await send(c.t.app, s, 'GET', `/api/users/${crypto.randomUUID()}`);
+    expectError(missing, 'not_found');
+    for (const u of [...Object.values(c.A.users), x.aLocked]) {
+      const res = await send(c.t.app, s, 'GET', `/api/users/${u.id}`);
+      expectError(res, 'not_found');
+      expect(res.body).toBe(missing.body); // indistinguishable from an id that does not exist
+    }
+  },
+  createUser: async (x) => {
+    const s = await x.asB();
+    // The body cannot name another organisation: the account is created in the caller's.
+    expectError(
+      await send(c.t.app, s, 'POST', '/api/users', { json: { email: `x-${suffix()}@test.fr`, displayName: 'Intrus', role: 'administrator', organisationId: c.A.org.id } }),
+      'validation_failed',
+    );
+    const res = await send(c.t.app, s, 'POST', '/api/users', { json: { email: `b-${suffix()}@test.fr`, displayName: 'Compte de B', role: 'administrator' } });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().user.organisationId).toBe(c.B.org.id);
+  },
+  updateUser: async (x) => {
+    const s = await x.asB();
+    for (const [u, body] of [
+      [c.A.users.administrator, { role: 'reader' }],
+      [c.A.users.reader, { status: 'disabled' }],
+      [c.A.users.coordinator, { displayName: 'Renommé par B' }],
+    ] as const) {
+      expectError(await send(c.t.app, s, 'PATCH', `/api/users/${u.id}`, { json: body }), 'not_found');
+    }
+  },
+  resetUserPassword: async (x) => {
+    const s = await x.asB();
+    for (const u of [c.A.users.administrator, c.A.users.reader]) {
+      expectError(await send(c.t.app, s, 'POST', `/api/users/${u.id}/reset-password`), 'not_found');
+    }
+    expect((await send(c.t.app, x.aAdmin, 'GET', '/api/auth/session')).statusCode).toBe(200);
+  },
+  unlockUser: async (x) => {
+    expectError(await send(c.t.app, await x.asB(), 'POST', `/api/users/${x.aLocked.id}/unlock`), 'not_found');
+  },
+  listAudit: async (x) => {
+    const s = await x.asB();
+    const maxA = (await c.db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('m')).where('organisation_id', '=', c.A.org.id).executeTakeFirstOrThrow()).m as number;
+    for (const query of ['limit=500', `limit=500&before=${maxA + 1}`, 'limit=500&entityType=user', 'limit=500&entityType=share', 'limit=500&entityType=announcement']) {
+      const res = await send(c.t.app, s, 'GET', `/api/audit?${query}`);
+      expect(res.statusCode).toBe(200);
+      const records = res.json().records as Array<{ organisationId: string }>;
+      expect(records.every((r) => r.organisationId === c.B.org.id), query).toBe(true);
+      expectNoSecretOf(x, res);
+      expect(res.body).not.toContain(c.A.org.id);
+    }
+  },
+  listShares: async (x) => {
+    const res = await send(c.t.app, await x.asB(), 'GET', '/api/shares');
+    expect(res.statusCode).toBe(200);
+    for (const sh of res.json().shares as Share[]) {
+      expect(sh.ownerOrganisationId === c.B.org.id || sh.granteeOrganisationId === c.B.org.id).toBe(true);
+    }
+    expectNoSecretOf(x, res);
+  },
+  createShare: async (x) => {
+    const s = await x.asB();
+    // Sharing one of A's announcements as if it were B's: unknown to B.
+    expectError(
+      await send(c.t.app, s, 'POST', '/api/shares', {
+        json: { granteeOrganisationId: x.third.id, resourceType: 'announcements', resourceId: x.aAnnouncements[0].id, access: 'write' },
+      }),
+      'not_found',
+    );
+    // Nor can the body name an owner.
+    expectError(
+      await send(c.t.app, s, 'POST', '/api/shares', {
+        json: { ownerOrganisationId: c.A.org.id, granteeOrganisationId: c.B.org.id, resourceType: 'announcements', access: 'read' },
+      }),
+      'validation_failed',
+    );
+  },
+  deleteShare: async (x) => {
+    const s = await x.asB();
+    expectError(await send(c.t.app, s, 'DELETE', `/api/shares/${x.aShare.id}`), 'not_found');
+    expectError(await send(c.t.app, s, 'DELETE', `/api/shares/${crypto.randomUUID()}`), 'not_found');
+  },
+  listAnnouncements: async (x) => {
+    const s = await x.asB();
+    const forA = await send(c.t.app, s, 'GET', `/api/announcements?organisationId=${c.A.org.id}`);
+    const unknown = await send(c.t.app, s, 'GET', `/api/announcements?organisationId=${crypto.randomUUID()}`);
+    expectError(forA, 'not_found');
+    expect(forA.body).toBe(unknown.body);
+    const own = await send(c.t.app, s, 'GET', '/api/announcements?limit=200');
+    expect(own.statusCode).toBe(200);
+    expect((own.json().announcements as Announcement[]).every((a) => a.organisationId === c.B.org.id)).toBe(true);
+    expectNoSecretOf(x, own);
+  },
+  createAnnouncement: async (x) => {
+    const s = await x.asB();
+    expectError(await send(c.t.app, s, 'POST', '/api/announcements', { json: { text: 'Chez A ?', organisationId: c.A.org.id } }), 'validation_failed');
+    const res = await send(c.t.app, s, 'POST', '/api/announcements', { json: { text: 'Message de B', level: 'urgent' } });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().organisationId).toBe(c.B.org.id);
+  },
+  getDepartment: async (x) => {
+    // Reference data, the same for every organisation; it names no organisation.
+    const res = await send(c.t.app, await x.asB(), 'GET', '/api/territory/departments/34');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain(c.A.org.id);
+    expectNoSecretOf(x, res);
+  },
+  getDepartmentOutlines: async (x) => {
+    const res = await send(c.t.app, await x.asB(), 'GET', '/api/territory/departments/34/communes.geojson');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain(c.A.org.id);
+  },
+};
+
+/** Everything of org A a call by B could change. */
+async function snapshotOf(orgId: string) {
+  const db = c.db;
+  const users = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'display_name', 'role', 'status', 'password_hash', 'must_change_password', 'password_changed_at', 'updated_at'])
+    .where('organisation_id', '=', orgId)
+    .orderBy('id')
+    .execute();
+  const ids = users.map((u) => u.id);
+  return {
+    organisation: await db.selectFrom('organisations').selectAll().where('id', '=', orgId).executeTakeFirstOrThrow(),
+    users,
+    sessions: await db.selectFrom('sessions').select(['id', 'user_id', 'expires_at']).where('user_id', 'in', ids).orderBy('id').execute(),
+    throttle: await db.selectFrom('login_throttle').select(['key', 'failures', 'blocked_until']).where('key', 'in', users.map((u) => accountKey(u.email))).orderBy('key').execute(),
+    announcements: await db.selectFrom('announcements').select(['id', 'text', 'level', 'author_id']).where('organisation_id', '=', orgId).orderBy('id').execute(),
+    shares: await db
+      .selectFrom('shares')
+      .selectAll()
+      .where((eb) => eb.or([eb('owner_organisation_id', '=', orgId), eb('grantee_organisation_id', '=', orgId)]))
+      .orderBy('id')
+      .execute(),
+    audit: await db.selectFrom('audit_log').select(['id', 'action']).where('organisation_id', '=', orgId).orderBy('id').execute(),
+    realtime: await db.selectFrom('realtime_messages').select(['topic', 'seq']).where('topic', 'like', `%:${orgId}`).orderBy('topic').orderBy('seq').execute(),
+  };
+}
+
+describe('cross-organisation isolation', () => {
+  let x: Cross;
+  beforeAll(async () => {
+    const aAdmin = await signIn(c.t.app, c.A.users.administrator.email);
+    const third = await buildOrganisation(c.db, { kind: 'partner' });
+    const aAnnouncements: Announcement[] = [];
+    for (const text of ['Consigne interne de A : astreinte renforcée', 'Second message confidentiel de A']) {
+      const res = await send(c.t.app, aAdmin, 'POST', '/api/announcements', { json: { text, level: 'urgent' } });
+      expect(res.statusCode).toBe(201);
+      aAnnouncements.push(res.json());
+    }
+    const shareRes = await send(c.t.app, aAdmin, 'POST', '/api/shares', { json: { granteeOrganisationId: third.id, resourceType: 'announcements', access: 'read' } });
+    expect(shareRes.statusCode).toBe(201);
+    const aLocked = await buildUser(c.db, { organisationId: c.A.org.id, role: 'reader' });
+    await c.db
+      .insertInto('login_throttle')
+      .values({ key: accountKey(aLocked.email), failures: 5, window_start: new Date(), blocked_until: new Date(Date.now() + 3600_000) })
+      .execute();
+    const aUsers = [...Object.values(c.A.users), aLocked];
+    x = {
+      asB: () => signIn(c.t.app, c.B.users.administrator.email),
+      aAdmin,
+      aAnnouncements,
+      aShare: shareRes.json(),
+      aLocked,
+      third,
+      secrets: [...aUsers.flatMap((u) => [u.id, u.email]), ...aAnnouncements.flatMap((a) => [a.id, a.text]), shareRes.json().id],
+    };
+  });
+
+  it('has a case for every route of the table', () => {
+    expect(Object.keys(crossOrgCases).sort()).toEqual([...routeIds].sort());
+  });
+
+  for (const id of routeIds) {
+    it(`${id}: B's administrator reaches none of A's data and changes nothing of A`, async () => {
+      const before = await snapshotOf(c.A.org.id);
+      await crossOrgCases[id](x);
+      expect(await snapshotOf(c.A.org.id)).toEqual(before);
+    });
+  }
+
+  it('an explicit share opens A’s announcements to B for reading (HTTP and realtime), never for writing, until it is removed', async () => {
+    const topic = topicOf('announcements', c.A.org.id);
+    const bReader = await signIn(c.t.app, c.B.users.reader.email);
+    const bAdmin = await signIn(c.t.app, c.B.users.administrator.email);
+    const bCoordinator = await signIn(c.t.app, c.B.users.coordinator.email);
+    const aCoordinator = await signIn(c.t.app, c.A.users.coordinator.email);
+    const listAasB = () => send(c.t.app, bReader, 'GET', `/api/announcements?organisationId=${c.A.org.id}&limit=200`);
+
+    // Before the share: nothing.
+    expectError(await listAasB(), 'not_found');
+    const bSocket = await WsClient.connect(port, bReader);
+    const witness = await WsClient.connect(port, aCoordinator); // a member of A, who always receives A's messages
+    expect(await bSocket.subscribe(topic)).toMatchObject({ type: 'error', code: 'not_found', topic });
+    expect(await witness.subscribe(topic)).toMatchObject({ type: 'subscribed', topic });
+
+    // A shares its announcements with B, read only.
+    const created = await send(c.t.app, x.aAdmin, 'POST', '/api/shares', { json: { granteeOrganisationId: c.B.org.id, resourceType: 'announcements', access: 'read' } });
+    expect(created.statusCode).toBe(201);
+    const share = created.json() as Share;
+    expect(share).toMatchObject({ ownerOrganisationId: c.A.org.id, granteeOrganisationId: c.B.org.id, access: 'read', resourceId: null });
+
+    const listed = await listAasB();
+    expect(listed.statusCode).toBe(200);
+    const ids = (listed.json().announcements as Announcement[]).map((a) => a.id);
+    for (const a of x.aAnnouncements) expect(ids).toContain(a.id);
+    expect((listed.json().announcements as Announcement[]).every((a) => a.organisationId === c.A.org.id)).toBe(true);
+    const received = (await send(c.t.app, bAdmin, 'GET', '/api/shares')).json().shares as Share[];
+    expect(received.map((s) => s.id)).toContain(share.id);
+
+    expect(await bSocket.subscribe(topic)).toMatchObject({ type: 'subscribed', topic });
+    const post = await send(c.t.app, x.aAdmin, 'POST', '/api/announcements', { json: { text: 'Partagé avec B', level: 'info' } });
+    expect(post.statusCode).toBe(201);
+    const [live] = await bSocket.messages(topic, 1);
+    expect(live.event).toMatchObject({ kind: 'announcement.created', announcement: { id: post.json().id, organisationId: c.A.org.id } });
+    await witness.messages(topic, 1);
+    // The organisation topic stays members-only, share or not.
+    expect(await bSocket.subscribe(topicOf('organisation', c.A.org.id))).toMatchObject({ type: 'error', code: 'not_found' });
+
+    // Still not writable: no route lets B write into A's announcements or change A's share.
+    const before = await snapshotOf(c.A.org.id);
+    expectError(await send(c.t.app, bCoordinator, 'POST', '/api/announcements', { json: { text: 'Écrit par B chez A', organisationId: c.A.org.id } }), 'validation_failed');
+    const own = await send(c.t.app, bCoordinator, 'POST', '/api/announcements', { json: { text: 'Écrit par B' } });
+    expect(own.json().organisationId).toBe(c.B.org.id);
+    expectError(await send(c.t.app, bAdmin, 'DELETE', `/api/shares/${share.id}`), 'not_found');
+    expectError(
+      await send(c.t.app, bAdmin, 'POST', '/api/shares', {
+        json: { granteeOrganisationId: x.third.id, resourceType: 'announcements', resourceId: x.aAnnouncements[0].id, access: 'read' },
+      }),
+      'not_found',
+    );
+    const after = await snapshotOf(c.A.org.id);
+    expect(after).toEqual(before);
+
+    // A removes the share: B's access ends, over HTTP and on the open socket.
+    expect((await send(c.t.app, x.aAdmin, 'DELETE', `/api/shares/${share.id}`)).statusCode).toBe(204);
+    expectError(await listAasB(), 'not_found');
+    expect(((await send(c.t.app, bAdmin, 'GET', '/api/shares')).json().shares as Share[]).map((s) => s.id)).not.toContain(share.id);
+    const revoked = await bSocket.next((f) => f.type === 'error' && f.topic === topic);
+    expect(revoked).toMatchObject({ code: 'not_found' });
+    const later = await send(c.t.app, x.aAdmin, 'POST', '/api/announcements', { json: { text: 'Plus partagé', level: 'info' } });
+    expect(later.statusCode).toBe(201);
+    await witness.messages(topic, 1); // delivered to A's member...
+    await bSocket.roundTrip(); // ...and B's socket, still open, got nothing of it
+    expect(bSocket.pending().filter((f) => f.type === 'message' && f.topic === topic)).toEqual([]);
+    expect(await bSocket.subscribe(topic)).toMatchObject({ type: 'error', code: 'not_found', topic });
+    await bSocket.close();
+    await witness.close();
+  });
+});
+
+// --- Bad input --------------------------------------------------------------------------------
+
+describe('bad input', () => {
+  it('the table of valid bodies covers every route with a body, and each is valid', async () => {
+    const withBody = routeIds.filter((id) => (routes[id] as RouteDef).body !== undefined);
+    expect(Object.keys(validBodies).sort()).toEqual([...withBody].sort());
+    for (const id of withBody) {
+      const body = await validBodies[id as BodyRouteId](c, c.A);
+      expect((routes[id] as RouteDef).body!.safeParse(body).success, id).toBe(true);
+    }
+  });
+
+  it('every route: malformed or badly encoded JSON, wrong types, unknown fields, oversized or non-JSON bodies, bad params and unknown query parameters get a stable 4xx and store nothing', async () => {
+    const admin = await signIn(c.t.app, c.A.users.administrator.email);
+    const invalidUtf8 = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]);
+    const oversized = JSON.stringify({ text: 'x'.repeat(10 * 1024) });
+    let requests = 0;
+
+    for (const id of routeIds) {
+      const def: RouteDef = routes[id];
+      const session = def.access.kind === 'public' ? null : admin;
+      const req = await requestFor[id](c, c.A);
+      const before = await countRows(c.db);
+      const expectBad = async (label: string, res: LightMyRequestResponse, code: keyof typeof errorMessages) => {
+        requests++;
+        const err = (() => {
+          try {
+            return expectError(res, code);
+          } catch (e) {
+            throw new Error(`${id} — ${label}: ${(e as Error).message}`);
+          }
+        })();
+        expectStableError(res);
+        expect(await countRows(c.db), `${id} — ${label}: a bad request stored something`).toEqual(before);
+        return err;
+      };
+      const findDetail = (err: { details?: unknown }, pred: (d: { path: string; code: string; message: string }) => boolean) =>
+        (err.details as Array<{ path: string; code: string; message: string }>).find(pred);
+
+      if (isUnsafe(def)) {
+        await expectBad('JSON mal formé', await hit(session, id, { ...req, body: undefined }, { raw: '{"text": "x",', contentType: 'application/json' }), 'invalid_json');
+        await expectBad('UTF-8 invalide', await hit(session, id, { ...req, body: undefined }, { raw: invalidUtf8, contentType: 'application/json' }), 'invalid_encoding');
+        await expectBad('text/plain', await hit(session, id, { ...req, body: undefined }, { raw: 'bonjour', contentType: 'text/plain' }), 'unsupported_media_type');
+        await expectBad('formulaire', await hit(session, id, { ...req, body: undefined }, { raw: 'a=1', contentType: 'application/x-www-form-urlencoded' }), 'unsupported_media_type');
+        await expectBad('10 ko', await hit(session, id, { ...req, body: undefined }, { raw: oversized, contentType: 'application/json' }), 'body_too_large');
+        if (def.body) {
+          const valid = req.body as Record<string, unknown>;
+          const extra = await expectBad('champ inconnu', await hit(session, id, { ...req, body: { ...valid, champInconnu: true } }), 'validation_failed');
+          expect(findDetail(extra, (d) => d.code === 'unrecognized_keys'), id).toBeDefined();
+          for (const key of Object.keys(valid)) {
+            const wrong = typeof valid[key] === 'number' ? 'texte' : 12345;
+            const err = await expectBad(`mauvais type ${key}`, await hit(session, id, { ...req, body: { ...valid, [key]: wrong } }), 'validation_failed');
+            const detail = findDetail(err, (d) => d.path === key);
+            expect(detail, `${id}.${key}`).toBeDefined();
+            expect(detail!.message.length).toBeGreaterThan(0);
+          }
+          await expectBad('tableau', await hit(session, id, { ...req, body: [valid] }), 'validation_failed');
+          await expectBad('chaîne', await hit(session, id, { ...req, body: 'texte' }), 'validation_failed');
+        } else {
+          await expectBad('corps inattendu', await hit(session, id, { ...req, body: { champInconnu: true } }), 'validation_failed');
+        }
+      } else {
+        // GET routes do not read a body: one sent anyway (even malformed) is ignored.
+        const res = await hit(session, id, req, { raw: '{"a":', contentType: 'application/json' });
+        expect(res.statusCode, `${id}: ${res.body}`).toBe(200);
+      }
+
+      for (const key of Object.keys(req.params ?? {})) {
+        // Not the expected shape, an invalid %-escape (refused by the router), too long for the router.
+        for (const bad of ['pas-un-identifiant', '123', '%ff', 'x'.repeat(150)]) {
+          // Placed after encoding, so that '%ff' reaches the server as an invalid escape.
+          const url = urlOf(def, { ...req, params: { ...req.params, [key]: 'PLACEHOLDER' } }).replace('PLACEHOLDER', bad);
+          const bodyOpts = req.body === undefined ? {} : { json: req.body };
+          const err = await expectBad(`paramètre ${key}=${bad}`, await send(c.t.app, session, def.method as Method, url, bodyOpts), 'validation_failed');
+          if (bad.length < 20 && bad !== '%ff') expect(findDetail(err, (d) => d.path === key), `${id} ${key}`).toBeDefined();
+        }
+      }
+
+      const url = urlOf(def, req);
+      const withQuery = (q: string) => `${url}${url.includes('?') ? '&' : '?'}${q}`;
+      const bodyOpts = req.body === undefined ? {} : { json: req.body };
+      const unknownQuery = await send(c.t.app, session, def.method as Method, withQuery('champInconnu=1'), bodyOpts);
+      const err = await expectBad('paramètre de requête inconnu', unknownQuery, 'validation_failed');
+      expect(findDetail(err, (d) => d.code === 'unrecognized_keys'), id).toBeDefined();
+      for (const key of Object.keys(req.query ?? {})) {
+        for (const bad of ['abc', '-1', '1.5']) {
+          const q = new URLSearchParams({ ...req.query, [key]: bad }).toString();
+          await expectBad(`${key}=${bad}`, await send(c.t.app, session, def.method as Method, `${buildPath(def.path, req.params ?? {})}?${q}`, bodyOpts), 'validation_failed');
+        }
+        const repeated = `${buildPath(def.path, req.params ?? {})}?${key}=1&${key}=2`;
+        await expectBad(`${key} répété`, await send(c.t.app, session, def.method as Method, repeated, bodyOpts), 'validation_failed');
+      }
+
+      expect(await countRows(c.db), `${id}: a bad request stored something`).toEqual(before);
+    }
+    expect(requests).toBeGreaterThan(100);
+  });
+
+  it('query parameters of the routes that take some are checked (limits, identifiers)', async () => {
+    const admin = sA.administrator;
+    for (const url of [
+      '/api/announcements?limit=0',
+      '/api/announcements?limit=201',
+      '/api/announcements?organisationId=pas-un-uuid',
+      '/api/audit?limit=501',
+      '/api/audit?before=0',
+      '/api/audit?entityType=' + 'x'.repeat(65),
+    ]) {
+      expectError(await send(c.t.app, admin, 'GET', url), 'validation_failed');
+    }
+  });
+});
+
+describe('after the walk', () => {
+  it('no request of this file got a 5xx answer', () => {
+    expect(serverErrors).toEqual([]);
+  });
+});
