@@ -61,6 +61,8 @@ export interface RouteDef {
   rateLimitPerMinute?: number;
   /** The body is multipart/form-data with one file (uploads), not JSON. */
   multipart?: true;
+  /** The response is not JSON but one of these media types (downloads, exports, GeoJSON). */
+  produces?: readonly string[];
 }
 
 const perm = (permission: Permission): RouteAccess => ({ kind: 'permission', permission });
@@ -180,6 +182,7 @@ export const routes = {
     access: perm('territory.read'),
     summary: 'Contours des communes d’un département (GeoJSON, WGS 84)',
     params: departmentCodeParamsSchema,
+    produces: ['application/geo+json'],
   },
 
   // ---- catalogues of the main courante ----
@@ -286,7 +289,14 @@ export const routes = {
     multipart: true,
     response: attachmentSchema,
   },
-  getAttachment: { method: 'GET', path: '/api/attachments/:id', access: perm('events.read'), summary: 'Télécharger une pièce jointe', params: idParamsSchema },
+  getAttachment: {
+    method: 'GET',
+    path: '/api/attachments/:id',
+    access: perm('events.read'),
+    summary: 'Télécharger une pièce jointe',
+    params: idParamsSchema,
+    produces: ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'],
+  },
   exportEventCsv: {
     method: 'GET',
     path: '/api/events/:id/export.csv',
@@ -294,6 +304,7 @@ export const routes = {
     summary: 'Export CSV de la main courante (avec ses fils en option)',
     params: idParamsSchema,
     query: exportQuerySchema,
+    produces: ['text/csv'],
   },
   exportEventPdf: {
     method: 'GET',
@@ -302,6 +313,7 @@ export const routes = {
     summary: 'Export PDF de la main courante pour lecture et archivage',
     params: idParamsSchema,
     query: exportQuerySchema,
+    produces: ['application/pdf'],
   },
 } as const satisfies Record<string, RouteDef>;
 

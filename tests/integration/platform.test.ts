@@ -256,7 +256,7 @@ describe('demo data', () => {
     const demoDb = await createTestDatabase(inject('dbTemplate'));
     const app = await startTestApp({}, demoDb);
     try {
-      const accounts = await seedDemoIfEmpty(demoDb.database, 1024);
+      const accounts = await seedDemoIfEmpty(demoDb.database, 1024, app.hub);
       expect(accounts).not.toBeNull();
       expect(accounts!).toHaveLength(8);
       const orgs = await demoDb.database.db.selectFrom('organisations').select(['id', 'name', 'kind', 'insee_code', 'department_code']).orderBy('name').execute();
@@ -277,9 +277,14 @@ describe('demo data', () => {
       const cityReader = accounts!.find((a) => a.role === 'reader' && a.organisation === 'Ville de Montpellier')!;
       const s = await signIn(app.app, cityReader.email, cityReader.password);
       expect((await send(app.app, s, 'GET', '/api/announcements')).json().announcements).toHaveLength(1);
+      // The city has a demo main courante: a flood in progress with its sub-events, whose hash chains hold.
+      const events = (await send(app.app, s, 'GET', '/api/events')).json().events as Array<{ id: string; title: string; status: string; parentId: string | null }>;
+      expect(events.some((e) => e.title.startsWith('Crue du Lez') && e.status === 'active')).toBe(true);
+      expect(events.filter((e) => e.parentId !== null).length).toBeGreaterThanOrEqual(2);
+      for (const e of events) expect((await send(app.app, s, 'GET', `/api/events/${e.id}/verify`)).json().valid).toBe(true);
 
       const before = await countRows(demoDb.database.db);
-      expect(await seedDemoIfEmpty(demoDb.database, 1024)).toBeNull();
+      expect(await seedDemoIfEmpty(demoDb.database, 1024, app.hub)).toBeNull();
       expect(await countRows(demoDb.database.db)).toEqual(before);
     } finally {
       await app.close();
@@ -290,7 +295,7 @@ describe('demo data', () => {
   it('loads nothing on a database that already holds an organisation', async () => {
     const before = await countRows(db);
     expect(before.organisations).toBeGreaterThan(0);
-    expect(await seedDemoIfEmpty(t.db.database, 1024)).toBeNull();
+    expect(await seedDemoIfEmpty(t.db.database, 1024, t.hub)).toBeNull();
     expect(await countRows(db)).toEqual(before);
   });
 });

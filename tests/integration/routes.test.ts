@@ -18,6 +18,9 @@ import { topicOf } from '../../src/shared/realtime';
 import type { Announcement } from '../../src/shared/schemas/announcements';
 import type { Share } from '../../src/shared/schemas/organisations';
 import { countRows, expectError, expectStableError, send, serverErrors, signIn, WsClient, type Method } from './support';
+import { multipartBody, TINY_PNG } from '../fixtures/logbook';
+import { appendEntry } from '../../src/server/modules/logbook';
+import { lockEvent } from '../../src/server/modules/events';
 
 const suffix = () => randomBytes(4).toString('hex');
 const BODY_LIMIT = 2048;
@@ -37,6 +40,8 @@ interface Req {
   params?: Record<string, string>;
   query?: Record<string, string>;
   body?: unknown;
+  /** One file sent as multipart/form-data (upload routes). */
+  multipart?: { fileName: string; contentType: string; data: Buffer };
 }
 
 type BodyRouteId = { [K in RouteId]: (typeof routes)[K] extends { body: z.ZodType } ? K : never }[RouteId];
@@ -50,7 +55,71 @@ const validBodies: { [K in BodyRouteId]: (c: Ctx, o: OrgFixture) => Promise<Body
   updateUser: async () => ({ displayName: 'Nom modifié' }),
   createShare: async (c) => ({ granteeOrganisationId: (await buildOrganisation(c.db, { kind: 'partner' })).id, resourceType: 'announcements', access: 'read' }),
   createAnnouncement: async () => ({ text: 'Message de test', level: 'info' }),
+  createEventType: async () => ({ name: `Type ${suffix()}` }),
+  updateEventType: async () => ({ name: `Type renommé ${suffix()}` }),
+  createFunction: async () => ({ name: `Fonction ${suffix()}` }),
+  updateFunction: async () => ({ name: `Fonction renommée ${suffix()}` }),
+  createTag: async () => ({ name: `étiquette ${suffix()}` }),
+  updateTag: async () => ({ name: `étiquette renommée ${suffix()}` }),
+  createEvent: async (c, o) => ({ typeId: await catalogueItemOf(c, o, 'event_types'), title: 'Événement de test', severity: 2 }),
+  updateEvent: async () => ({ title: 'Titre modifié', severity: 3 }),
+  reopenEvent: async () => ({ reason: 'Nouvelle alerte météo' }),
+  createEntry: async (c, o) => ({ text: 'Entrée de test', tagIds: [await catalogueItemOf(c, o, 'action_tags')], important: true }),
 };
+
+type CatalogueTable = 'event_types' | 'crisis_functions' | 'action_tags';
+
+/** The first active item of one of the organisation's catalogues. */
+async function catalogueItemOf(c: Ctx, o: OrgFixture, table: CatalogueTable): Promise<string> {
+  const row = await c.db.selectFrom(table).select('id').where('organisation_id', '=', o.org.id).where('archived', '=', false).orderBy('position').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function freshCatalogueItem(c: Ctx, o: OrgFixture, table: CatalogueTable): Promise<string> {
+  const row = await c.db.insertInto(table).values({ organisation_id: o.org.id, name: `Élément ${suffix()}`, position: 99 }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** An event of `o` with one entry written through the real chain; closed if asked. */
+async function freshEvent(c: Ctx, o: OrgFixture, status: 'active' | 'closed' = 'active'): Promise<{ id: string; title: string; entryId: string; entryText: string }> {
+  const title = `Événement confidentiel ${suffix()}`;
+  const entryText = `Entrée confidentielle ${suffix()}`;
+  const { id } = await c.db
+    .insertInto('events')
+    .values({ organisation_id: o.org.id, type_id: await catalogueItemOf(c, o, 'event_types'), title, status: 'active', severity: 2, starts_at: new Date(), created_by: o.users.coordinator.id })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const entryId = await c.db.transaction().execute(async (tx) => {
+    const ev = (await lockEvent(tx, id))!;
+    const entry = await appendEntry(tx, c.t.hub, ev, {
+      kind: 'entry',
+      occurredAt: ev.now,
+      authorId: o.users.contributor.id,
+      authorName: o.users.contributor.display_name,
+      functionName: null,
+      source: 'Police municipale',
+      text: entryText,
+      important: false,
+      tags: [],
+      attachments: [],
+      correctsId: null,
+    });
+    if (status === 'closed') await tx.updateTable('events').set({ status: 'closed', closed_at: new Date() }).where('id', '=', id).execute();
+    return entry.id;
+  });
+  return { id, title, entryId, entryText };
+}
+
+async function freshAttachment(c: Ctx, o: OrgFixture): Promise<string> {
+  const ev = await freshEvent(c, o);
+  const { id } = await c.db
+    .insertInto('attachments')
+    .values({ organisation_id: o.org.id, event_id: ev.id, file_name: 'digue.png', content_type: 'image/png', size_bytes: TINY_PNG.length, sha256: 'x'.repeat(64), uploaded_by: o.users.contributor.id })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await c.db.insertInto('attachment_blobs').values({ attachment_id: id, data: TINY_PNG }).execute();
+  return id;
+}
 
 const freshUser = (c: Ctx, o: OrgFixture) => buildUser(c.db, { organisationId: o.org.id, role: 'reader' });
 
@@ -85,6 +154,30 @@ const requestFor: Record<RouteId, (c: Ctx, o: OrgFixture) => Promise<Req>> = {
   createAnnouncement: async (c, o) => ({ body: await validBodies.createAnnouncement(c, o) }),
   getDepartment: async () => ({ params: { code: '56' } }),
   getDepartmentOutlines: async () => ({ params: { code: '34' } }),
+  listEventTypes: async () => ({}),
+  createEventType: async (c, o) => ({ body: await validBodies.createEventType(c, o) }),
+  updateEventType: async (c, o) => ({ params: { id: await freshCatalogueItem(c, o, 'event_types') }, body: await validBodies.updateEventType(c, o) }),
+  listFunctions: async () => ({}),
+  createFunction: async (c, o) => ({ body: await validBodies.createFunction(c, o) }),
+  updateFunction: async (c, o) => ({ params: { id: await freshCatalogueItem(c, o, 'crisis_functions') }, body: await validBodies.updateFunction(c, o) }),
+  listTags: async () => ({}),
+  createTag: async (c, o) => ({ body: await validBodies.createTag(c, o) }),
+  updateTag: async (c, o) => ({ params: { id: await freshCatalogueItem(c, o, 'action_tags') }, body: await validBodies.updateTag(c, o) }),
+  listEvents: async () => ({ query: { limit: '10' } }),
+  createEvent: async (c, o) => ({ body: await validBodies.createEvent(c, o) }),
+  getEvent: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id } }),
+  updateEvent: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id }, body: await validBodies.updateEvent(c, o) }),
+  closeEvent: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id } }),
+  reopenEvent: async (c, o) => ({ params: { id: (await freshEvent(c, o, 'closed')).id }, body: await validBodies.reopenEvent(c, o) }),
+  listEntries: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id }, query: { limit: '10' } }),
+  createEntry: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id }, body: await validBodies.createEntry(c, o) }),
+  getEntry: async (c, o) => ({ params: { id: (await freshEvent(c, o)).entryId } }),
+  verifyEvent: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id } }),
+  searchEntries: async () => ({ query: { limit: '10' } }),
+  uploadAttachment: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id }, multipart: { fileName: 'photo.png', contentType: 'image/png', data: TINY_PNG } }),
+  getAttachment: async (c, o) => ({ params: { id: await freshAttachment(c, o) } }),
+  exportEventCsv: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id }, query: { includeChildren: 'true' } }),
+  exportEventPdf: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id }, query: { includeChildren: 'false' } }),
 };
 
 function urlOf(def: RouteDef, req: Req): string {
@@ -103,7 +196,9 @@ const sB = {} as Record<Role, Session>;
 async function hit(session: Session | null, id: RouteId, req: Req, o: Parameters<typeof send>[4] = {}): Promise<LightMyRequestResponse> {
   const def: RouteDef = routes[id];
   const url = urlOf(def, req);
-  return send(c.t.app, session, def.method as Method, url, { ...(req.body === undefined ? {} : { json: req.body }), ...o });
+  const m = req.multipart ? multipartBody('file', req.multipart.fileName, req.multipart.contentType, req.multipart.data) : null;
+  const payload = m ? { raw: m.payload, contentType: m.headers['content-type'] } : req.body === undefined ? {} : { json: req.body };
+  return send(c.t.app, session, def.method as Method, url, { ...payload, ...o });
 }
 
 beforeAll(async () => {
@@ -162,6 +257,8 @@ describe('route table', () => {
         if (def.response) {
           const parsed = def.response.safeParse(res.json());
           expect(parsed.success, `${id} response: ${parsed.error?.message}`).toBe(true);
+        } else if (def.produces) {
+          expect(def.produces, `${id} content-type`).toContain(String(res.headers['content-type']).split(';')[0]);
         } else if (res.statusCode !== 204) {
           expect(res.headers['content-type']).toMatch(/json/);
         }
@@ -253,6 +350,13 @@ interface Cross {
   aShare: Share;
   aLocked: UserRow;
   third: OrganisationRow;
+  /** A's main courante: an active event with an entry and an attachment, a closed one, catalogues. */
+  aEvent: Awaited<ReturnType<typeof freshEvent>>;
+  aClosed: Awaited<ReturnType<typeof freshEvent>>;
+  aAttachment: string;
+  aType: string;
+  aFunction: string;
+  aTag: string;
   /** Strings of A's private data that must never appear in an answer to B. */
   secrets: string[];
 }
@@ -432,7 +536,66 @@ const crossOrgCases: Record<RouteId, (x: Cross) => Promise<void>> = {
     expect(res.statusCode).toBe(200);
     expect(res.body).not.toContain(c.A.org.id);
   },
+  listEventTypes: async (x) => listHoldsNothingOfA(x, '/api/event-types'),
+  createEventType: async (x) => createsInB(x, '/api/event-types', 'event_types'),
+  updateEventType: async (x) => void expectError(await send(c.t.app, await x.asB(), 'PATCH', `/api/event-types/${x.aType}`, { json: { name: 'Piraté' } }), 'not_found'),
+  listFunctions: async (x) => listHoldsNothingOfA(x, '/api/functions'),
+  createFunction: async (x) => createsInB(x, '/api/functions', 'crisis_functions'),
+  updateFunction: async (x) => void expectError(await send(c.t.app, await x.asB(), 'PATCH', `/api/functions/${x.aFunction}`, { json: { archived: true } }), 'not_found'),
+  listTags: async (x) => listHoldsNothingOfA(x, '/api/tags'),
+  createTag: async (x) => createsInB(x, '/api/tags', 'action_tags'),
+  updateTag: async (x) => void expectError(await send(c.t.app, await x.asB(), 'PATCH', `/api/tags/${x.aTag}`, { json: { name: 'piratée' } }), 'not_found'),
+  listEvents: async (x) => {
+    const res = await send(c.t.app, await x.asB(), 'GET', '/api/events?limit=500');
+    expect(res.statusCode).toBe(200);
+    expectNoSecretOf(x, res);
+  },
+  createEvent: async (x) => {
+    const s = await x.asB();
+    const bType = await catalogueItemOf(c, c.B, 'event_types');
+    // Neither a parent nor a type of A can be used, and the answer does not say which exists.
+    expectError(await send(c.t.app, s, 'POST', '/api/events', { json: { typeId: bType, title: 'Fils chez A', parentId: x.aEvent.id } }), 'invalid_parent');
+    expectError(await send(c.t.app, s, 'POST', '/api/events', { json: { typeId: x.aType, title: 'Type de A' } }), 'unknown_event_type');
+  },
+  getEvent: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aEvent.id}`), 'not_found'),
+  updateEvent: async (x) => void expectError(await send(c.t.app, await x.asB(), 'PATCH', `/api/events/${x.aEvent.id}`, { json: { severity: 4 } }), 'not_found'),
+  closeEvent: async (x) => void expectError(await send(c.t.app, await x.asB(), 'POST', `/api/events/${x.aEvent.id}/close`), 'not_found'),
+  reopenEvent: async (x) => void expectError(await send(c.t.app, await x.asB(), 'POST', `/api/events/${x.aClosed.id}/reopen`, { json: { reason: 'réouverture par B' } }), 'not_found'),
+  listEntries: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aEvent.id}/entries`), 'not_found'),
+  createEntry: async (x) => void expectError(await send(c.t.app, await x.asB(), 'POST', `/api/events/${x.aEvent.id}/entries`, { json: { text: 'Écrit par B chez A' } }), 'not_found'),
+  getEntry: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/entries/${x.aEvent.entryId}`), 'not_found'),
+  verifyEvent: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aEvent.id}/verify`), 'not_found'),
+  searchEntries: async (x) => {
+    const s = await x.asB();
+    for (const q of [x.aEvent.entryText, 'confidentielle', 'Police municipale']) {
+      const res = await send(c.t.app, s, 'GET', `/api/search?q=${encodeURIComponent(q)}`);
+      expect(res.statusCode).toBe(200);
+      expect(res.json().total).toBe(0);
+      expectNoSecretOf(x, res);
+    }
+  },
+  uploadAttachment: async (x) => {
+    const m = multipartBody('file', 'photo.png', 'image/png', TINY_PNG);
+    expectError(await send(c.t.app, await x.asB(), 'POST', `/api/events/${x.aEvent.id}/attachments`, { raw: m.payload, contentType: m.headers['content-type'] }), 'not_found');
+  },
+  getAttachment: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/attachments/${x.aAttachment}`), 'not_found'),
+  exportEventCsv: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aEvent.id}/export.csv`), 'not_found'),
+  exportEventPdf: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aEvent.id}/export.pdf?includeChildren=true`), 'not_found'),
 };
+
+async function listHoldsNothingOfA(x: Cross, url: string) {
+  const res = await send(c.t.app, await x.asB(), 'GET', url);
+  expect(res.statusCode).toBe(200);
+  expect(res.json().items.length).toBeGreaterThan(0);
+  expectNoSecretOf(x, res);
+}
+
+async function createsInB(x: Cross, url: string, table: CatalogueTable) {
+  const res = await send(c.t.app, await x.asB(), 'POST', url, { json: { name: `Créé par B ${suffix()}` } });
+  expect(res.statusCode).toBe(201);
+  const row = await c.db.selectFrom(table).select('organisation_id').where('id', '=', res.json().id).executeTakeFirstOrThrow();
+  expect(row.organisation_id).toBe(c.B.org.id);
+}
 
 /** Everything of org A a call by B could change. */
 async function snapshotOf(orgId: string) {
@@ -458,6 +621,12 @@ async function snapshotOf(orgId: string) {
       .execute(),
     audit: await db.selectFrom('audit_log').select(['id', 'action']).where('organisation_id', '=', orgId).orderBy('id').execute(),
     realtime: await db.selectFrom('realtime_messages').select(['topic', 'seq']).where('topic', 'like', `%:${orgId}`).orderBy('topic').orderBy('seq').execute(),
+    events: await db.selectFrom('events').selectAll().where('organisation_id', '=', orgId).orderBy('id').execute(),
+    entries: await db.selectFrom('log_entries').select(['id', 'seq', 'hash']).where('organisation_id', '=', orgId).orderBy('id').execute(),
+    attachments: await db.selectFrom('attachments').selectAll().where('organisation_id', '=', orgId).orderBy('id').execute(),
+    catalogues: await Promise.all(
+      (['event_types', 'crisis_functions', 'action_tags'] as const).map((t) => db.selectFrom(t).selectAll().where('organisation_id', '=', orgId).orderBy('id').execute()),
+    ),
   };
 }
 
@@ -480,14 +649,35 @@ describe('cross-organisation isolation', () => {
       .values({ key: accountKey(aLocked.email), failures: 5, window_start: new Date(), blocked_until: new Date(Date.now() + 3600_000) })
       .execute();
     const aUsers = [...Object.values(c.A.users), aLocked];
+    const aEvent = await freshEvent(c, c.A);
+    const aClosed = await freshEvent(c, c.A, 'closed');
+    const aAttachment = await freshAttachment(c, c.A);
+    const aType = await freshCatalogueItem(c, c.A, 'event_types');
+    const aFunction = await freshCatalogueItem(c, c.A, 'crisis_functions');
+    const aTag = await freshCatalogueItem(c, c.A, 'action_tags');
     x = {
+      aEvent,
+      aClosed,
+      aAttachment,
+      aType,
+      aFunction,
+      aTag,
       asB: () => signIn(c.t.app, c.B.users.administrator.email),
       aAdmin,
       aAnnouncements,
       aShare: shareRes.json(),
       aLocked,
       third,
-      secrets: [...aUsers.flatMap((u) => [u.id, u.email]), ...aAnnouncements.flatMap((a) => [a.id, a.text]), shareRes.json().id],
+      secrets: [
+        ...aUsers.flatMap((u) => [u.id, u.email]),
+        ...aAnnouncements.flatMap((a) => [a.id, a.text]),
+        shareRes.json().id,
+        ...[aEvent, aClosed].flatMap((e) => [e.id, e.title, e.entryId, e.entryText]),
+        aAttachment,
+        aType,
+        aFunction,
+        aTag,
+      ],
     };
   });
 
@@ -631,6 +821,8 @@ describe('bad input', () => {
           }
           await expectBad('tableau', await hit(session, id, { ...req, body: [valid] }), 'validation_failed');
           await expectBad('chaîne', await hit(session, id, { ...req, body: 'texte' }), 'validation_failed');
+        } else if (def.multipart) {
+          await expectBad('JSON au lieu d’un fichier', await hit(session, id, { ...req, multipart: undefined, body: { champInconnu: true } }), 'unsupported_media_type');
         } else {
           await expectBad('corps inattendu', await hit(session, id, { ...req, body: { champInconnu: true } }), 'validation_failed');
         }

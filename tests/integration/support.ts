@@ -93,6 +93,12 @@ export interface RowCounts {
   announcements: number;
   audit_log: number;
   realtime_messages: number;
+  events: number;
+  log_entries: number;
+  attachments: number;
+  event_types: number;
+  crisis_functions: number;
+  action_tags: number;
 }
 
 /** Row counts of every table a request could write. */
@@ -105,7 +111,13 @@ export async function countRows(db: Kysely<DB>): Promise<RowCounts> {
            (SELECT count(*) FROM shares)::int AS shares,
            (SELECT count(*) FROM announcements)::int AS announcements,
            (SELECT count(*) FROM audit_log)::int AS audit_log,
-           (SELECT count(*) FROM realtime_messages)::int AS realtime_messages`.execute(db);
+           (SELECT count(*) FROM realtime_messages)::int AS realtime_messages,
+           (SELECT count(*) FROM events)::int AS events,
+           (SELECT count(*) FROM log_entries)::int AS log_entries,
+           (SELECT count(*) FROM attachments)::int AS attachments,
+           (SELECT count(*) FROM event_types)::int AS event_types,
+           (SELECT count(*) FROM crisis_functions)::int AS crisis_functions,
+           (SELECT count(*) FROM action_tags)::int AS action_tags`.execute(db);
   return r.rows[0];
 }
 

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB, EntryRow } from '../../db/schema';
 import type { Actor, AuthContext, Services } from '../../http/context';
 import { AppError, notFound } from '../../http/errors';
@@ -144,51 +144,94 @@ export interface SearchQuery {
   offset: number;
 }
 
+/** Search ranks among the newest matches, at most this many: also the cap of the count ("plus de 1 000 résultats"). */
+export const SEARCH_CANDIDATES = 1000;
+const RECENT_WINDOW = 100_000;
+
 /**
  * French full-text search (`french` configuration: stems, no accents needed for plural forms)
  * across every event the person may see, with a trigram fallback for partial words ("inond"
  * finds "inondation"). Ranked, newest first among equals; the match is highlighted.
+ *
+ * Built to stay fast with millions of entries (bench:logbook):
+ * - candidates are the newest matches, at most SEARCH_CANDIDATES (more when paging beyond):
+ *   read newest first along (organisation_id, recorded_at) when matches are frequent, or through
+ *   the GIN index when they are rare; ranking and the count work on the candidates only;
+ * - full-text candidates are first looked for among the organisation's newest RECENT_WINDOW
+ *   entries, read in order: words that come together ("masque obligatoire") match many more rows
+ *   than the planner estimates, and a bitmap scan over 50,000 matches costs ~200 ms;
+ * - the partial-word fallback (ILIKE, trigram index) runs only when the full-text match finds
+ *   fewer than SEARCH_CANDIDATES entries: an ILIKE on every row read costs ~6 times the tsvector
+ *   test, and a partial-word match ranks after every full-text match anyway;
+ * - ts_headline runs for the returned page only.
  */
 export async function searchEntries(services: Services, auth: AuthContext, q: SearchQuery) {
   const me = auth.user.organisationId;
   const text = q.q.trim();
   const tsq = sql`websearch_to_tsquery('french', ${text})`;
-  let query = services.db
-    .selectFrom('log_entries as le')
-    .innerJoin('events as e', 'e.id', 'le.event_id')
-    .where((eb) => eb.or([eb('le.organisation_id', '=', me), eb('le.event_id', 'in', visibleEventIdsSql(me) as never)]));
-  if (text) {
-    query = query.where((eb) =>
-      eb.or([
-        sql<boolean>`le.search @@ ${tsq}`,
-        ...(text.length >= 3 ? [sql<boolean>`le.text ILIKE ${'%' + escapeLike(text) + '%'}`] : []),
-      ]),
-    );
-  }
-  if (q.tag) query = query.where(sql<boolean>`le.tags @> ARRAY[${q.tag}]::text[]`);
-  if (q.eventId) query = query.where('le.event_id', '=', q.eventId);
-  if (q.important !== undefined) query = query.where('le.important', '=', q.important);
-  if (q.from) query = query.where('le.occurred_at', '>=', new Date(q.from));
-  if (q.to) query = query.where('le.occurred_at', '<=', new Date(q.to));
+  const cap = Math.max(SEARCH_CANDIDATES, q.offset + q.limit);
 
-  let ranked = query
-      .selectAll('le')
-      .select('e.title as event_title')
-      .select(
-        text
-          ? sql<string>`ts_headline('french', le.text, ${tsq}, ${`StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`.as('headline')
-          : sql<string>`left(le.text, 240)`.as('headline'),
-      )
-  if (text) ranked = ranked.orderBy(sql`ts_rank(le.search, ${tsq})`, 'desc');
-  const [rows, count] = await Promise.all([
-    ranked.orderBy('le.recorded_at', 'desc').limit(q.limit).offset(q.offset).execute(),
-    // Counting stops at 1,000: "plus de 1 000 résultats" is all a person needs.
-    sql<{ n: number }>`SELECT count(*)::int AS n FROM (${query.select('le.id').limit(1000)}) AS hits`.execute(services.db),
-  ]);
-  const entries = await presentEntries(services.db, rows as unknown as EntryRow[]);
+  const filters: RawBuilder<unknown>[] = [];
+  if (q.tag) filters.push(sql`le.tags @> ARRAY[${q.tag}]::text[]`);
+  if (q.eventId) filters.push(sql`le.event_id = ${q.eventId}`);
+  if (q.important !== undefined) filters.push(sql`le.important = ${q.important}`);
+  if (q.from) filters.push(sql`le.occurred_at >= ${new Date(q.from)}`);
+  if (q.to) filters.push(sql`le.occurred_at <= ${new Date(q.to)}`);
+  const where = (match: RawBuilder<unknown>) => sql.join([match, ...filters], sql` AND `);
+  // The organisation's own entries, newest first by index, and apart those of events shared with it (usually few).
+  const own = (match: RawBuilder<unknown>, extra: RawBuilder<unknown> = sql`true`) =>
+    sql`SELECT le.id, le.recorded_at FROM log_entries le WHERE ${extra} AND le.organisation_id = ${me} AND ${where(match)} ORDER BY le.recorded_at DESC LIMIT ${cap}`;
+  const shared = (match: RawBuilder<unknown>) =>
+    sql`SELECT x.id, x.recorded_at FROM ${visibleEventIdsSql(me)} AS v (id) CROSS JOIN LATERAL (
+        SELECT le.id, le.recorded_at FROM log_entries le
+        WHERE le.event_id = v.id AND le.organisation_id <> ${me} AND ${where(match)} ORDER BY le.recorded_at DESC LIMIT ${cap}
+      ) AS x ORDER BY x.recorded_at DESC LIMIT ${cap}`;
+  /** The newest `cap` visible entries that satisfy `match`. */
+  const newest = (match: RawBuilder<unknown>, extra?: RawBuilder<unknown>) =>
+    sql`SELECT id, recorded_at FROM ((${own(match, extra)}) UNION ALL (${shared(match)})) AS v ORDER BY recorded_at DESC LIMIT ${cap}`;
+  const fts = sql`le.search @@ ${tsq}`;
+  // Full-text candidates in two steps. Words that come together ("masque obligatoire",
+  // "Croix-Rouge") match far more rows than the planner's independence assumption says, and a
+  // bitmap scan of 50,000 matches is slow; so first the organisation's newest RECENT_WINDOW entries
+  // are read in order: if they hold `cap` matches, these are exactly the newest ones; otherwise the
+  // planner chooses between reading newest first and the GIN index, for rarer words.
+  const ftsCandidates = sql`recent AS MATERIALIZED (
+        SELECT le.id, le.recorded_at FROM (SELECT id, recorded_at, search, tags, event_id, important, occurred_at FROM log_entries WHERE organisation_id = ${me} ORDER BY recorded_at DESC LIMIT ${RECENT_WINDOW}) AS le
+        WHERE ${where(fts)} ORDER BY le.recorded_at DESC LIMIT ${cap}),
+      fts AS MATERIALIZED (
+        SELECT id, recorded_at FROM (
+          (SELECT * FROM recent WHERE (SELECT count(*) FROM recent) >= ${cap})
+          UNION ALL (${own(fts, sql`(SELECT count(*) FROM recent) < ${cap}`)})
+          UNION ALL (${shared(fts)})
+        ) AS v ORDER BY recorded_at DESC LIMIT ${cap})`;
+  const partial = text.length >= 3;
+  const candidates = !text
+    ? sql`candidates AS MATERIALIZED (${newest(sql`true`)})`
+    : partial
+      ? sql`${ftsCandidates},
+          fallback AS MATERIALIZED (${newest(sql`le.text ILIKE ${'%' + escapeLike(text) + '%'} AND NOT (le.search @@ ${tsq})`, sql`(SELECT count(*) FROM fts) < ${cap}`)}),
+          candidates AS MATERIALIZED (SELECT id, recorded_at FROM (SELECT * FROM fts UNION ALL SELECT * FROM fallback) AS u ORDER BY recorded_at DESC LIMIT ${cap})`
+      : sql`${ftsCandidates}, candidates AS MATERIALIZED (SELECT * FROM fts)`;
+  const rank = text ? sql`ts_rank(le.search, ${tsq})` : sql`0::real`;
+  const headline = text
+    ? sql`ts_headline('french', p.text, ${tsq}, ${`StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`
+    : sql`left(p.text, 240)`;
+  // One row even for an empty page, so that the count comes back with it.
+  const { rows } = await sql<EntryRow & { rank: number | null; event_title: string; headline: string; total: number }>`
+    WITH ${candidates}
+    SELECT p.*, ${headline} AS headline, t.total
+    FROM (SELECT least(count(*), ${SEARCH_CANDIDATES})::int AS total FROM candidates) AS t
+    LEFT JOIN LATERAL (
+      SELECT le.*, ${rank} AS rank, e.title AS event_title
+      FROM candidates c JOIN log_entries le ON le.id = c.id JOIN events e ON e.id = le.event_id
+      ORDER BY rank DESC, le.recorded_at DESC LIMIT ${q.limit} OFFSET ${q.offset}
+    ) AS p ON true
+    ORDER BY p.rank DESC, p.recorded_at DESC`.execute(services.db);
+  const hits = rows.filter((r) => r.id !== null);
+  const entries = await presentEntries(services.db, hits);
   return {
-    total: count.rows[0]?.n ?? 0,
-    results: rows.map((r, i) => ({
+    total: rows[0]?.total ?? 0,
+    results: hits.map((r, i) => ({
       entry: entries[i],
       eventTitle: r.event_title,
       highlight: text && !r.headline.includes(HIGHLIGHT_START) ? substringHighlight(r.text, text) : r.headline,
