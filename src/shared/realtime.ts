@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { announcementSchema } from './schemas/announcements';
-import { entrySchema, eventDetailSchema } from './schemas/logbook';
+import { entrySchema, eventSummarySchema } from './schemas/logbook';
 import { uuidSchema } from './schemas/common';
 
 /**
@@ -35,7 +35,8 @@ export const realtimeEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('announcement.created'), announcement: announcementSchema }),
   z.object({ kind: z.literal('users.changed'), userId: uuidSchema }),
   z.object({ kind: z.literal('entry.created'), entry: entrySchema }),
-  z.object({ kind: z.literal('event.updated'), event: eventDetailSchema }),
+  /** The event's own fields; its tree (parents, sub-events) is reloaded per person, who may not see every sub-event. */
+  z.object({ kind: z.literal('event.updated'), event: eventSummarySchema }),
 ]);
 export type RealtimeEvent = z.infer<typeof realtimeEventSchema>;
 

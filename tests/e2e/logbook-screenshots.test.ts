@@ -11,7 +11,8 @@ import { ADMIN, USER_PASSWORD } from './fixtures';
 import { catalogue, seedFlood } from './logbook-data';
 import { adminApi, ApiClient, createReadyUser, DESKTOP, launchBrowser, loginUi, newContext, PHONE, ROOT, startServer, type RunningServer } from './support';
 
-const OUT = path.join(ROOT, 'docs/screenshots');
+// Into screenshots/ (not versioned) on every run; `SCREENSHOTS_DIR=docs/screenshots` refreshes the documented ones.
+const OUT = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? 'screenshots');
 let server: RunningServer;
 let browser: Browser;
 let floodId: string;

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, test } from 'vitest';
 import { ADMIN } from './fixtures';
 import { adminApi, ApiClient, createReadyUser, DESKTOP, launchBrowser, loginUi, newContext, PHONE, ROOT, startServer, type RunningServer } from './support';
 
-const OUT = path.join(ROOT, 'docs/screenshots');
+// Into screenshots/ (not versioned) on every run; `SCREENSHOTS_DIR=docs/screenshots` refreshes the documented ones.
+const OUT = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? 'screenshots');
 let server: RunningServer;
 let browser: Browser;
 

@@ -233,7 +233,8 @@ export async function newContext(browser: Browser, baseURL: string, viewport: { 
     isMobile: viewport.width < 600,
     hasTouch: viewport.width < 600,
   });
-  context.setDefaultTimeout(15_000);
+  // Generous: on a 2-core CI machine the server, Chromium and other test files share the processor.
+  context.setDefaultTimeout(30_000);
   return context;
 }
 

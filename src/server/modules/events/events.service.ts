@@ -89,10 +89,10 @@ export async function listEvents(
 
 const systemAuthor = (auth: AuthContext) => ({ authorId: auth.user.id, authorName: auth.user.displayName });
 
-async function systemEntry(services: Services, tx: Kysely<DB>, auth: AuthContext, event: EventRow & { now: Date }, text: string, important = false) {
+async function systemEntry(services: Services, tx: Kysely<DB>, auth: AuthContext, event: EventRow & { now: Date }, text: string, important = false, occurredAt = event.now) {
   await appendEntry(tx, services.realtime, event, {
     kind: 'system',
-    occurredAt: event.now,
+    occurredAt,
     ...systemAuthor(auth),
     functionName: null,
     source: null,
@@ -104,8 +104,9 @@ async function systemEntry(services: Services, tx: Kysely<DB>, auth: AuthContext
   });
 }
 
-async function publishUpdated(services: Services, tx: Kysely<DB>, auth: AuthContext, id: string) {
-  await services.realtime.publish(tx, topicOf('event', id), { kind: 'event.updated', event: await detail(tx, auth, id) });
+async function publishUpdated(services: Services, tx: Kysely<DB>, id: string) {
+  const row = await eventSummaryQuery(tx).where('e.id', '=', id).executeTakeFirstOrThrow();
+  await services.realtime.publish(tx, topicOf('event', id), { kind: 'event.updated', event: presentSummary(row) });
 }
 
 export async function createEvent(services: Services, auth: AuthContext, actor: Actor, body: CreateEventBody): Promise<EventDetail> {
@@ -138,9 +139,18 @@ export async function createEvent(services: Services, auth: AuthContext, actor: 
       .returning('id')
       .executeTakeFirstOrThrow();
     const locked = (await lockEvent(tx, id))!;
-    await systemEntry(services, tx, auth, locked, `Ouverture de l’événement « ${body.title} » (${eventStatusLabels[body.status].toLowerCase()}, vigilance ${severityInfo[body.severity as Severity].label.toLowerCase()}).`);
+    // A backdated event opens at its start: the opening entry's time of fact is the start.
+    await systemEntry(
+      services,
+      tx,
+      auth,
+      locked,
+      `Ouverture de l’événement « ${body.title} » (${eventStatusLabels[body.status].toLowerCase()}, vigilance ${severityInfo[body.severity as Severity].label.toLowerCase()}).`,
+      false,
+      startsAt < locked.now ? startsAt : locked.now,
+    );
     await recordAudit(tx, actor, { action: 'event.created', entityType: 'event', entityId: id, organisationId: me, changes: { ...body } });
-    if (body.parentId) await publishUpdated(services, tx, auth, body.parentId);
+    if (body.parentId) await publishUpdated(services, tx, body.parentId);
     return id;
   });
   return detail(services.db, auth, id);
@@ -179,7 +189,7 @@ export async function updateEvent(services: Services, auth: AuthContext, actor: 
     if (changes.title) notes.push(`titre : « ${body.title} »`);
     if (notes.length) await systemEntry(services, tx, auth, before, `Événement modifié (${notes.join(' ; ')}).`, Boolean(changes.severity));
     await recordAudit(tx, actor, { action: 'event.updated', entityType: 'event', entityId: id, organisationId: before.organisation_id, changes });
-    await publishUpdated(services, tx, auth, id);
+    await publishUpdated(services, tx, id);
   });
   return detail(services.db, auth, id);
 }
@@ -194,7 +204,7 @@ export async function closeEvent(services: Services, auth: AuthContext, actor: A
     await systemEntry(services, tx, auth, e, `Clôture de l’événement par ${auth.user.displayName}.`, true);
     await tx.updateTable('events').set({ status: 'closed', closed_at: e.now, ends_at: e.ends_at ?? e.now, updated_at: sql`now()` }).where('id', '=', id).execute();
     await recordAudit(tx, actor, { action: 'event.closed', entityType: 'event', entityId: id, organisationId: e.organisation_id, changes: { status: { from: e.status, to: 'closed' } } });
-    await publishUpdated(services, tx, auth, id);
+    await publishUpdated(services, tx, id);
   });
   return detail(services.db, auth, id);
 }
@@ -208,7 +218,7 @@ export async function reopenEvent(services: Services, auth: AuthContext, actor: 
     await tx.updateTable('events').set({ status: 'active', closed_at: null, updated_at: sql`now()` }).where('id', '=', id).execute();
     await systemEntry(services, tx, auth, e, `Réouverture de l’événement par ${auth.user.displayName} : ${reason}`, true);
     await recordAudit(tx, actor, { action: 'event.reopened', entityType: 'event', entityId: id, organisationId: e.organisation_id, changes: { status: { from: 'closed', to: 'active' }, reason } });
-    await publishUpdated(services, tx, auth, id);
+    await publishUpdated(services, tx, id);
   });
   return detail(services.db, auth, id);
 }

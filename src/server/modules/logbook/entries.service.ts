@@ -133,6 +133,15 @@ function substringHighlight(text: string, needle: string): string {
   return `${start > 0 ? '… ' : ''}${text.slice(start, i)}${HIGHLIGHT_START}${text.slice(i, i + needle.length)}${HIGHLIGHT_END}${text.slice(i + needle.length, end)}${end < text.length ? ' …' : ''}`;
 }
 
+/** ts_headline cuts the text without saying so: mark the cut ends with an ellipsis. */
+function withEllipses(headline: string, text: string): string {
+  const plain = headline.split(HIGHLIGHT_START).join('').split(HIGHLIGHT_END).join('');
+  if (plain === text || plain.length === 0) return headline;
+  const head = text.startsWith(plain.slice(0, 20)) ? '' : '… ';
+  const tail = text.endsWith(plain.slice(-20)) ? '' : ' …';
+  return `${head}${headline}${tail}`;
+}
+
 export interface SearchQuery {
   q: string;
   tag?: string;
@@ -234,7 +243,7 @@ export async function searchEntries(services: Services, auth: AuthContext, q: Se
     results: hits.map((r, i) => ({
       entry: entries[i],
       eventTitle: r.event_title,
-      highlight: text && !r.headline.includes(HIGHLIGHT_START) ? substringHighlight(r.text, text) : r.headline,
+      highlight: text && !r.headline.includes(HIGHLIGHT_START) ? substringHighlight(r.text, text) : withEllipses(r.headline, r.text),
     })),
   };
 }

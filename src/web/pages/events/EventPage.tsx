@@ -299,7 +299,11 @@ function EventView({ id }: { id: string }) {
   useRealtimeTopic(id ? topicOf('event', id) : null, {
     onEvent: (ev) => {
       if (ev.kind === 'entry.created') addEntry(ev.entry, ev.entry.authorId === session.user.id);
-      else if (ev.kind === 'event.updated' && ev.event.id === id) setEvent(ev.event);
+      else if (ev.kind === 'event.updated' && ev.event.id === id) {
+        setEvent((prev) => (prev ? { ...prev, ...ev.event } : prev));
+        // The tree (parents, sub-events) as this person may see it.
+        void loadEvent();
+      }
     },
     onResync: () => {
       void loadEvent();
