@@ -11,3 +11,4 @@ export * from './schemas/audit';
 export * from './schemas/territory';
 export * from './schemas/health';
 export * from './schemas/logbook';
+export * from './schemas/collection';

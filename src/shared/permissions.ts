@@ -37,10 +37,16 @@ export const permissions = [
   'eventTypes.manage',
   'logbook.write',
   'logbookCatalogue.manage',
+  'collection.read',
+  'collection.declare',
+  'campaigns.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-const everyone: Permission[] = ['organisation.read', 'territory.read', 'announcements.read', 'realtime.subscribe', 'events.read'];
+// Collection (collecte): the permission says what a role may do; whose campaign or commune it is
+// is decided by the collection policy (a prefecture runs its campaigns, a commune sees those that
+// ask it and writes only its own declarations).
+const everyone: Permission[] = ['organisation.read', 'territory.read', 'announcements.read', 'realtime.subscribe', 'events.read', 'collection.read'];
 
 export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   administrator: new Set<Permission>([
@@ -56,10 +62,12 @@ export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     'eventTypes.manage',
     'logbook.write',
     'logbookCatalogue.manage',
+    'collection.declare',
+    'campaigns.manage',
   ]),
   // Coordinators run events: create, update and close them, manage tags and functions.
-  coordinator: new Set<Permission>([...everyone, 'users.read', 'shares.read', 'announcements.publish', 'events.manage', 'logbook.write', 'logbookCatalogue.manage']),
-  contributor: new Set<Permission>([...everyone, 'logbook.write']),
+  coordinator: new Set<Permission>([...everyone, 'users.read', 'shares.read', 'announcements.publish', 'events.manage', 'logbook.write', 'logbookCatalogue.manage', 'collection.declare', 'campaigns.manage']),
+  contributor: new Set<Permission>([...everyone, 'logbook.write', 'collection.declare']),
   reader: new Set<Permission>([...everyone]),
 };
 

@@ -2,14 +2,16 @@ import { z } from 'zod';
 import { announcementSchema } from './schemas/announcements';
 import { entrySchema, eventSummarySchema } from './schemas/logbook';
 import { uuidSchema } from './schemas/common';
+import { campaignSummarySchema, declarationSchema } from './schemas/collection';
 
 /**
  * Topics are strings "<kind>:<id>": `organisation:<orgId>` (members only: accounts changed...),
  * `announcements:<orgId>` (members and organisations the owner shared its announcements with).
  * Each server module registers the kinds it owns with a policy that decides whether a session may
- * subscribe. Later capabilities add kinds (event, campaign...).
+ * subscribe. `event:<id>` (the event's audience), `campaign:<id>` (members of the prefecture that
+ * runs the collection campaign, and no one else).
  */
-export const topicKinds = ['organisation', 'announcements', 'event'] as const;
+export const topicKinds = ['organisation', 'announcements', 'event', 'campaign'] as const;
 export type TopicKind = (typeof topicKinds)[number];
 
 export const topicSchema = z
@@ -37,6 +39,10 @@ export const realtimeEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('entry.created'), entry: entrySchema }),
   /** The event's own fields; its tree (parents, sub-events) is reloaded per person, who may not see every sub-event. */
   z.object({ kind: z.literal('event.updated'), event: eventSummarySchema }),
+  /** On `campaign:<id>` (members of the prefecture that runs it): a campaign created or changed. */
+  z.object({ kind: z.literal('campaign.updated'), campaign: campaignSummarySchema }),
+  /** On `campaign:<id>`: a declaration submitted or corrected. */
+  z.object({ kind: z.literal('declaration.saved'), declaration: declarationSchema, correction: z.boolean() }),
 ]);
 export type RealtimeEvent = z.infer<typeof realtimeEventSchema>;
 

@@ -40,6 +40,22 @@ import {
   attachmentSchema,
   exportQuerySchema,
 } from './schemas/logbook';
+import {
+  campaignDetailSchema,
+  campaignsListSchema,
+  completenessQuerySchema,
+  completenessSchema,
+  createCampaignBodySchema,
+  declarationHistorySchema,
+  declarationParamsSchema,
+  declarationSchema,
+  declarationsListSchema,
+  declarationsQuerySchema,
+  detectionQuerySchema,
+  detectionSchema,
+  putDeclarationBodySchema,
+  updateCampaignBodySchema,
+} from './schemas/collection';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -314,6 +330,84 @@ export const routes = {
     params: idParamsSchema,
     query: exportQuerySchema,
     produces: ['application/pdf'],
+  },
+
+  // ---- collecte (campaigns of a prefecture, declarations of the communes) ----
+  listCampaigns: {
+    method: 'GET',
+    path: '/api/campaigns',
+    access: perm('collection.read'),
+    summary: 'Campagnes de collecte visibles (celles de sa préfecture, ou celles qui interrogent sa commune)',
+    response: campaignsListSchema,
+  },
+  createCampaign: {
+    method: 'POST',
+    path: '/api/campaigns',
+    access: perm('campaigns.manage'),
+    summary: 'Créer une campagne de collecte pour les communes de son département (préfecture)',
+    body: createCampaignBodySchema,
+    response: campaignDetailSchema,
+  },
+  getCampaign: {
+    method: 'GET',
+    path: '/api/campaigns/:id',
+    access: perm('collection.read'),
+    summary: 'Une campagne, ses indicateurs et les communes interrogées (noms, populations)',
+    params: idParamsSchema,
+    response: campaignDetailSchema,
+  },
+  updateCampaign: {
+    method: 'PATCH',
+    path: '/api/campaigns/:id',
+    access: perm('campaigns.manage'),
+    summary: 'Modifier une campagne (nom, description, heure limite, statut ; indicateurs et communes en brouillon seulement)',
+    params: idParamsSchema,
+    body: updateCampaignBodySchema,
+    response: campaignDetailSchema,
+  },
+  putDeclaration: {
+    method: 'PUT',
+    path: '/api/campaigns/:id/declarations/:inseeCode/:date',
+    access: perm('collection.declare'),
+    summary: 'Déclarer ou corriger les valeurs d’une commune pour une date (idempotent ; motif exigé pour une correction)',
+    params: declarationParamsSchema,
+    body: putDeclarationBodySchema,
+    response: declarationSchema,
+  },
+  listDeclarations: {
+    method: 'GET',
+    path: '/api/campaigns/:id/declarations',
+    access: perm('collection.read'),
+    summary: 'Déclarations d’une campagne sur une période (toutes les communes pour la préfecture, la sienne pour une commune)',
+    params: idParamsSchema,
+    query: declarationsQuerySchema,
+    response: declarationsListSchema,
+  },
+  getDeclarationHistory: {
+    method: 'GET',
+    path: '/api/campaigns/:id/declarations/:inseeCode/:date/history',
+    access: perm('collection.read'),
+    summary: 'Une déclaration et l’historique de ses corrections (qui, quand, anciennes et nouvelles valeurs, motif)',
+    params: declarationParamsSchema,
+    response: declarationHistorySchema,
+  },
+  getCompleteness: {
+    method: 'GET',
+    path: '/api/campaigns/:id/completeness',
+    access: perm('collection.read'),
+    summary: 'Complétude d’une date : communes ayant répondu, manquantes, en retard (avec leurs contacts) — préfecture',
+    params: idParamsSchema,
+    query: completenessQuerySchema,
+    response: completenessSchema,
+  },
+  getDetection: {
+    method: 'GET',
+    path: '/api/campaigns/:id/detection',
+    access: perm('collection.read'),
+    summary: 'Détection d’excès pour une commune et un indicateur (ou leur somme) : attendu, seuil, alarme, explication',
+    params: idParamsSchema,
+    query: detectionQuerySchema,
+    response: detectionSchema,
   },
 } as const satisfies Record<string, RouteDef>;
 

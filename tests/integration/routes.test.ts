@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { LightMyRequestResponse } from 'fastify';
 import { startTestApp, testConfig, TEST_PASSWORD, type Session, type TestApp } from '../helpers/app';
 import { buildOrganisation, buildUser, buildWorld } from '../fixtures/factories';
@@ -21,6 +21,7 @@ import { countRows, expectError, expectStableError, send, serverErrors, signIn, 
 import { multipartBody, TINY_PNG } from '../fixtures/logbook';
 import { appendEntry } from '../../src/server/modules/logbook';
 import { lockEvent } from '../../src/server/modules/events';
+import { addDays, parisDateTime } from '../../src/server/modules/collection/paris-time';
 
 const suffix = () => randomBytes(4).toString('hex');
 const BODY_LIMIT = 2048;
@@ -65,7 +66,49 @@ const validBodies: { [K in BodyRouteId]: (c: Ctx, o: OrgFixture) => Promise<Body
   updateEvent: async () => ({ title: 'Titre modifié', severity: 3 }),
   reopenEvent: async () => ({ reason: 'Nouvelle alerte météo' }),
   createEntry: async (c, o) => ({ text: 'Entrée de test', tagIds: [await catalogueItemOf(c, o, 'action_tags')], important: true }),
+  createCampaign: async () => ({
+    name: `Campagne ${suffix()}`,
+    period: 'daily',
+    deadline: '10:00',
+    startDate: today(),
+    status: 'active',
+    communes: ['56260', '56121'],
+    indicators: [{ key: 'domicile', label: 'Décès à domicile', help: 'Au domicile.', max: 100 }],
+  }),
+  updateCampaign: async () => ({ name: `Campagne renommée ${suffix()}`, deadline: '11:00' }),
+  putDeclaration: async () => ({ values: { domicile: 1, ehpad: 0 } }),
 };
+
+const today = () => parisDateTime(new Date()).date;
+
+/** An active campaign of `o` (daily, Vannes and Lorient asked) with one declaration of Vannes yesterday, corrected once. */
+async function freshCampaign(c: Ctx, o: OrgFixture, status: 'active' | 'draft' = 'active'): Promise<{ id: string; name: string; declarationId: string; reason: string }> {
+  const name = `Campagne confidentielle ${suffix()}`;
+  const reason = `Motif confidentiel ${suffix()}`;
+  const { id } = await c.db
+    .insertInto('collection_campaigns')
+    .values({ organisation_id: o.org.id, department_code: '56', name, period: 'daily', deadline: '10:00', start_date: addDays(today(), -30), status, created_by: o.users.coordinator.id })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await c.db
+    .insertInto('collection_indicators')
+    .values([
+      { campaign_id: id, key: 'domicile', position: 0, label: 'Décès à domicile' },
+      { campaign_id: id, key: 'ehpad', position: 1, label: 'Décès en EHPAD' },
+    ])
+    .execute();
+  await c.db.insertInto('collection_campaign_communes').values(['56260', '56121'].map((insee_code) => ({ campaign_id: id, insee_code }))).execute();
+  const decl = await c.db
+    .insertInto('collection_declarations')
+    .values({ campaign_id: id, insee_code: '56260', period_date: addDays(today(), -1), values: JSON.stringify({ domicile: 2, ehpad: 1 }), version: 2, declared_by_name: 'Agent de A' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await c.db
+    .insertInto('collection_declaration_history')
+    .values({ declaration_id: decl.id, version: 2, user_name: 'Agent de A', old_values: JSON.stringify({ domicile: 1, ehpad: 1 }), new_values: JSON.stringify({ domicile: 2, ehpad: 1 }), reason })
+    .execute();
+  return { id, name, declarationId: decl.id, reason };
+}
 
 type CatalogueTable = 'event_types' | 'crisis_functions' | 'action_tags';
 
@@ -178,6 +221,15 @@ const requestFor: Record<RouteId, (c: Ctx, o: OrgFixture) => Promise<Req>> = {
   getAttachment: async (c, o) => ({ params: { id: await freshAttachment(c, o) } }),
   exportEventCsv: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id }, query: { includeChildren: 'true' } }),
   exportEventPdf: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id }, query: { includeChildren: 'false' } }),
+  listCampaigns: async () => ({}),
+  createCampaign: async (c, o) => ({ body: await validBodies.createCampaign(c, o) }),
+  getCampaign: async (c, o) => ({ params: { id: (await freshCampaign(c, o)).id } }),
+  updateCampaign: async (c, o) => ({ params: { id: (await freshCampaign(c, o)).id }, body: await validBodies.updateCampaign(c, o) }),
+  putDeclaration: async (c, o) => ({ params: { id: (await freshCampaign(c, o)).id, inseeCode: '56260', date: today() }, body: await validBodies.putDeclaration(c, o) }),
+  listDeclarations: async (c, o) => ({ params: { id: (await freshCampaign(c, o)).id }, query: { from: addDays(today(), -7), to: today() } }),
+  getDeclarationHistory: async (c, o) => ({ params: { id: (await freshCampaign(c, o)).id, inseeCode: '56260', date: addDays(today(), -1) } }),
+  getCompleteness: async (c, o) => ({ params: { id: (await freshCampaign(c, o)).id }, query: { date: addDays(today(), -1) } }),
+  getDetection: async (c, o) => ({ params: { id: (await freshCampaign(c, o)).id }, query: { inseeCode: '56260', days: '7' } }),
 };
 
 function urlOf(def: RouteDef, req: Req): string {
@@ -203,7 +255,7 @@ async function hit(session: Session | null, id: RouteId, req: Req, o: Parameters
 
 beforeAll(async () => {
   const t = await startTestApp({ REQUESTS_PER_MINUTE: '1000000', BODY_LIMIT_BYTES: String(BODY_LIMIT) });
-  const w = await buildWorld(t.db.database.db);
+  const w = await buildWorld(t.db.database.db, { a: { kind: 'prefecture', departmentCode: '56' } });
   c = { t, db: t.db.database.db, A: { org: w.a, users: w.usersA }, B: { org: w.b, users: w.usersB } };
   for (const r of roles) {
     sA[r] = await signIn(t.app, w.usersA[r].email);
@@ -357,6 +409,9 @@ interface Cross {
   aType: string;
   aFunction: string;
   aTag: string;
+  /** A's collection: an active campaign with a corrected declaration, and a draft. */
+  aCampaign: Awaited<ReturnType<typeof freshCampaign>>;
+  aDraft: Awaited<ReturnType<typeof freshCampaign>>;
   /** Strings of A's private data that must never appear in an answer to B. */
   secrets: string[];
 }
@@ -581,6 +636,49 @@ const crossOrgCases: Record<RouteId, (x: Cross) => Promise<void>> = {
   getAttachment: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/attachments/${x.aAttachment}`), 'not_found'),
   exportEventCsv: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aEvent.id}/export.csv`), 'not_found'),
   exportEventPdf: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aEvent.id}/export.pdf?includeChildren=true`), 'not_found'),
+  // B is another prefecture of the same department: it sees none of A's campaigns.
+  listCampaigns: async (x) => {
+    const res = await send(c.t.app, await x.asB(), 'GET', '/api/campaigns');
+    expect(res.statusCode).toBe(200);
+    expect((res.json().campaigns as Array<{ organisationId: string }>).every((k) => k.organisationId === c.B.org.id)).toBe(true);
+    expectNoSecretOf(x, res);
+  },
+  createCampaign: async (x) => {
+    const s = await x.asB();
+    const body = await validBodies.createCampaign(c, c.B);
+    expectError(await send(c.t.app, s, 'POST', '/api/campaigns', { json: { ...body, organisationId: c.A.org.id } }), 'validation_failed');
+    const res = await send(c.t.app, s, 'POST', '/api/campaigns', { json: body });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().organisationId).toBe(c.B.org.id);
+    expectNoSecretOf(x, res);
+  },
+  getCampaign: async (x) => {
+    const s = await x.asB();
+    const missing = await send(c.t.app, s, 'GET', `/api/campaigns/${crypto.randomUUID()}`);
+    expectError(missing, 'not_found');
+    for (const k of [x.aCampaign, x.aDraft]) {
+      const res = await send(c.t.app, s, 'GET', `/api/campaigns/${k.id}`);
+      expectError(res, 'not_found');
+      expect(res.body).toBe(missing.body);
+    }
+  },
+  updateCampaign: async (x) => {
+    const s = await x.asB();
+    for (const body of [{ name: 'Pris par B' }, { status: 'closed' }]) expectError(await send(c.t.app, s, 'PATCH', `/api/campaigns/${x.aCampaign.id}`, { json: body }), 'not_found');
+    expectError(await send(c.t.app, s, 'PATCH', `/api/campaigns/${x.aDraft.id}`, { json: { communes: ['56003'] } }), 'not_found');
+  },
+  putDeclaration: async (x) => {
+    const s = await x.asB();
+    for (const date of [today(), addDays(today(), -1)]) {
+      expectError(await send(c.t.app, s, 'PUT', `/api/campaigns/${x.aCampaign.id}/declarations/56260/${date}`, { json: { values: { domicile: 9, ehpad: 9 }, reason: 'B' } }), 'not_found');
+    }
+  },
+  listDeclarations: async (x) =>
+    void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/campaigns/${x.aCampaign.id}/declarations?from=${addDays(today(), -30)}&to=${today()}`), 'not_found'),
+  getDeclarationHistory: async (x) =>
+    void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/campaigns/${x.aCampaign.id}/declarations/56260/${addDays(today(), -1)}/history`), 'not_found'),
+  getCompleteness: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/campaigns/${x.aCampaign.id}/completeness?date=${today()}`), 'not_found'),
+  getDetection: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/campaigns/${x.aCampaign.id}/detection?inseeCode=56260`), 'not_found'),
 };
 
 async function listHoldsNothingOfA(x: Cross, url: string) {
@@ -607,6 +705,7 @@ async function snapshotOf(orgId: string) {
     .orderBy('id')
     .execute();
   const ids = users.map((u) => u.id);
+  const campaignsOf = db.selectFrom('collection_campaigns').select('id').where('organisation_id', '=', orgId);
   return {
     organisation: await db.selectFrom('organisations').selectAll().where('id', '=', orgId).executeTakeFirstOrThrow(),
     users,
@@ -627,6 +726,24 @@ async function snapshotOf(orgId: string) {
     catalogues: await Promise.all(
       (['event_types', 'crisis_functions', 'action_tags'] as const).map((t) => db.selectFrom(t).selectAll().where('organisation_id', '=', orgId).orderBy('id').execute()),
     ),
+    campaigns: await db.selectFrom('collection_campaigns').selectAll().where('organisation_id', '=', orgId).orderBy('id').execute(),
+    indicators: await db.selectFrom('collection_indicators').selectAll().where('campaign_id', 'in', campaignsOf).orderBy('campaign_id').orderBy('key').execute(),
+    campaignCommunes: await db.selectFrom('collection_campaign_communes').selectAll().where('campaign_id', 'in', campaignsOf).orderBy('campaign_id').orderBy('insee_code').execute(),
+    declarations: await db.selectFrom('collection_declarations').selectAll().where('campaign_id', 'in', campaignsOf).orderBy('id').execute(),
+    declarationHistory: await db
+      .selectFrom('collection_declaration_history as h')
+      .innerJoin('collection_declarations as d', 'd.id', 'h.declaration_id')
+      .selectAll('h')
+      .where('d.campaign_id', 'in', campaignsOf)
+      .orderBy('h.id')
+      .execute(),
+    campaignRealtime: await db
+      .selectFrom('realtime_messages')
+      .select(['topic', 'seq'])
+      .where('topic', 'in', db.selectFrom('collection_campaigns').select(sql<string>`'campaign:' || id`.as('t')).where('organisation_id', '=', orgId))
+      .orderBy('topic')
+      .orderBy('seq')
+      .execute(),
   };
 }
 
@@ -655,7 +772,11 @@ describe('cross-organisation isolation', () => {
     const aType = await freshCatalogueItem(c, c.A, 'event_types');
     const aFunction = await freshCatalogueItem(c, c.A, 'crisis_functions');
     const aTag = await freshCatalogueItem(c, c.A, 'action_tags');
+    const aCampaign = await freshCampaign(c, c.A);
+    const aDraft = await freshCampaign(c, c.A, 'draft');
     x = {
+      aCampaign,
+      aDraft,
       aEvent,
       aClosed,
       aAttachment,
@@ -677,6 +798,7 @@ describe('cross-organisation isolation', () => {
         aType,
         aFunction,
         aTag,
+        ...[aCampaign, aDraft].flatMap((k) => [k.id, k.name, k.declarationId, k.reason]),
       ],
     };
   });

@@ -99,6 +99,11 @@ export interface RowCounts {
   event_types: number;
   crisis_functions: number;
   action_tags: number;
+  collection_campaigns: number;
+  collection_indicators: number;
+  collection_campaign_communes: number;
+  collection_declarations: number;
+  collection_declaration_history: number;
 }
 
 /** Row counts of every table a request could write. */
@@ -117,7 +122,12 @@ export async function countRows(db: Kysely<DB>): Promise<RowCounts> {
            (SELECT count(*) FROM attachments)::int AS attachments,
            (SELECT count(*) FROM event_types)::int AS event_types,
            (SELECT count(*) FROM crisis_functions)::int AS crisis_functions,
-           (SELECT count(*) FROM action_tags)::int AS action_tags`.execute(db);
+           (SELECT count(*) FROM action_tags)::int AS action_tags,
+           (SELECT count(*) FROM collection_campaigns)::int AS collection_campaigns,
+           (SELECT count(*) FROM collection_indicators)::int AS collection_indicators,
+           (SELECT count(*) FROM collection_campaign_communes)::int AS collection_campaign_communes,
+           (SELECT count(*) FROM collection_declarations)::int AS collection_declarations,
+           (SELECT count(*) FROM collection_declaration_history)::int AS collection_declaration_history`.execute(db);
   return r.rows[0];
 }
 

@@ -184,6 +184,69 @@ export interface AttachmentBlobsTable {
   data: Uint8Array;
 }
 
+export type CampaignPeriod = 'daily' | 'weekly';
+export type CampaignStatus = 'draft' | 'active' | 'closed';
+
+export interface CollectionCampaignsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  department_code: string;
+  name: string;
+  description: ColumnType<string, string | undefined, string>;
+  period: CampaignPeriod;
+  deadline: string;
+  /** `date`: always selected as text (`period_date::text`), written as 'YYYY-MM-DD'. */
+  start_date: ColumnType<string, string, string>;
+  status: CampaignStatus;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface CollectionIndicatorsTable {
+  campaign_id: string;
+  key: string;
+  position: number;
+  label: string;
+  help: ColumnType<string, string | undefined, string>;
+  max_value: ColumnType<number, number | undefined, number>;
+}
+
+export interface CollectionCampaignCommunesTable {
+  campaign_id: string;
+  insee_code: string;
+}
+
+export interface CollectionDeclarationsTable {
+  id: Generated<string>;
+  campaign_id: string;
+  insee_code: string;
+  /** `date`: always selected as text, written as 'YYYY-MM-DD'. */
+  period_date: ColumnType<string, string, never>;
+  values: Json<Record<string, number>>;
+  version: ColumnType<number, number | undefined, number>;
+  organisation_id: string | null;
+  declared_by: string | null;
+  declared_by_name: string;
+  declared_at: CreatedAt;
+  updated_by: string | null;
+  updated_by_name: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface CollectionDeclarationHistoryTable {
+  id: Generated<number>;
+  declaration_id: string;
+  version: number;
+  at: CreatedAt;
+  user_id: string | null;
+  user_name: string;
+  organisation_id: string | null;
+  old_values: Json<Record<string, number>>;
+  new_values: Json<Record<string, number>>;
+  reason: string;
+}
+
 export interface DB {
   departments: DepartmentsTable;
   communes: CommunesTable;
@@ -203,6 +266,11 @@ export interface DB {
   log_entries: LogEntriesTable;
   attachments: AttachmentsTable;
   attachment_blobs: AttachmentBlobsTable;
+  collection_campaigns: CollectionCampaignsTable;
+  collection_indicators: CollectionIndicatorsTable;
+  collection_campaign_communes: CollectionCampaignCommunesTable;
+  collection_declarations: CollectionDeclarationsTable;
+  collection_declaration_history: CollectionDeclarationHistoryTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -215,3 +283,6 @@ export type AuditRow = Selectable<AuditLogTable>;
 export type EventRow = Selectable<EventsTable>;
 export type EntryRow = Selectable<LogEntriesTable>;
 export type CatalogueRow = Selectable<CatalogueTable>;
+export type CampaignRow = Selectable<CollectionCampaignsTable>;
+export type IndicatorRow = Selectable<CollectionIndicatorsTable>;
+export type DeclarationRow = Selectable<CollectionDeclarationsTable>;

@@ -26,6 +26,7 @@ import { territoryHandlers } from '../modules/territory';
 import { healthHandlers } from '../modules/health/health.routes';
 import { eventsHandlers, findEvent, canReadEvent } from '../modules/events';
 import { logbookHandlers } from '../modules/logbook';
+import { collectionHandlers, canSubscribeCampaign } from '../modules/collection';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,6 +45,7 @@ export const allHandlers: RouteHandlers = {
   ...territoryHandlers,
   ...eventsHandlers,
   ...logbookHandlers,
+  ...collectionHandlers,
 };
 
 /** Routes a user who must change a temporary password may still call. */
@@ -83,7 +85,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     retentionDays: config.realtimeRetentionDays,
     validateSession: (id) => isSessionLive(services, id),
   });
-  const services: Services = { config, database, db: database.db, realtime: hub };
+  const services: Services = { config, database, db: database.db, realtime: hub, now: () => new Date() };
 
   app.decorateRequest('auth', null);
   await app.register(cookie);
@@ -199,6 +201,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     },
     { presence: true },
   );
+  hub.registerTopicKind('campaign', (auth, id, db) => canSubscribeCampaign(db, auth, id));
 
   // The web application, built by Vite; any other non-API path serves its index (client routing).
   const webRoot = config.webDistDir;

@@ -39,4 +39,6 @@ export interface Services {
   database: Database;
   db: Kysely<DB>;
   realtime: RealtimeHub;
+  /** The wall clock of the rules that depend on the hour (collection deadlines); tests replace it. */
+  now: () => Date;
 }

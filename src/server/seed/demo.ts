@@ -6,6 +6,7 @@ import { recordAudit } from '../modules/audit';
 import type { Actor } from '../http/context';
 import type { RealtimeHub } from '../realtime/hub';
 import { seedDemoLogbook } from './demo-logbook';
+import { seedDemoCollection } from './demo-collection';
 
 export interface DemoAccount {
   organisation: string;
@@ -22,6 +23,8 @@ function demoPassword(): string {
   return `${w()}-${w()}-${w()}-${randomInt(100, 1000)}`;
 }
 
+const CLERK = { role: 'contributor' as Role, slug: 'secretariat', label: 'Secrétariat de mairie' };
+
 const ROLES: Array<{ role: Role; slug: string; label: string }> = [
   { role: 'administrator', slug: 'admin', label: 'Administrateur' },
   { role: 'coordinator', slug: 'coordination', label: 'Coordinateur' },
@@ -36,14 +39,17 @@ const ROLES: Array<{ role: Role; slug: string; label: string }> = [
 export async function seedDemoIfEmpty(database: Database, scryptCost: number, realtime: RealtimeHub): Promise<DemoAccount[] | null> {
   const any = await database.db.selectFrom('organisations').select('id').limit(1).executeTakeFirst();
   if (any) return null;
-  const orgs = [
+  const orgs: Array<{ name: string; kind: 'commune' | 'prefecture'; insee_code: string | null; department_code: string; domain: string; people: string[]; roles?: typeof ROLES }> = [
     { name: 'Ville de Montpellier', kind: 'commune' as const, insee_code: '34172', department_code: '34', domain: 'montpellier.demo', people: ['Claire Dubois', 'Julien Moreau', 'Sarah Benali', 'Thomas Garcia'] },
     { name: 'Préfecture du Morbihan', kind: 'prefecture' as const, insee_code: null, department_code: '56', domain: 'morbihan.demo', people: ['Anne Le Goff', 'Yann Guillou', 'Maëlle Le Bihan', 'Erwan Tanguy'] },
+    // Communes asked by the prefecture's collection campaign: one clerk (contributor) each.
+    { name: 'Commune de Vannes', kind: 'commune' as const, insee_code: '56260', department_code: '56', domain: 'vannes.demo', people: ['Gwenaëlle Le Floch'], roles: [CLERK] },
+    { name: 'Commune de Lorient', kind: 'commune' as const, insee_code: '56121', department_code: '56', domain: 'lorient.demo', people: ['Loïc Kervella'], roles: [CLERK] },
   ];
   const accounts: DemoAccount[] = [];
   const prepared: Array<{ org: (typeof orgs)[number]; role: Role; email: string; name: string; hash: string; password: string }> = [];
   for (const org of orgs) {
-    for (const [i, r] of ROLES.entries()) {
+    for (const [i, r] of (org.roles ?? ROLES).entries()) {
       const password = demoPassword();
       prepared.push({ org, role: r.role, email: `${r.slug}@${org.domain}`, name: org.people[i], hash: await hashPassword(password, scryptCost), password });
     }
@@ -83,6 +89,8 @@ export async function seedDemoIfEmpty(database: Database, scryptCost: number, re
       users.filter((u) => u.organisation_id === city).map((u) => [u.role, { id: u.id, name: prepared.find((p) => p.email === u.email)!.name }]),
     );
     await seedDemoLogbook(tx, realtime, city, cityUsers);
+    const prefectureCoordinator = prepared.find((p) => p.org.name === 'Préfecture du Morbihan' && p.role === 'coordinator')!;
+    await seedDemoCollection(tx, { id: prefecture, userId: author(prefecture, 'coordinator'), userName: prefectureCoordinator.name });
     accounts.push(...prepared.map((p) => ({ organisation: p.org.name, role: p.role, email: p.email, password: p.password })));
   });
   return accounts.length ? accounts : null;

@@ -1,0 +1,95 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import { addDays, parisDateTime } from '../modules/collection/paris-time';
+
+// The demo campaign of the Préfecture du Morbihan: daily COVID-19 deaths by place, every commune
+// of the department, about 90 days of history drawn from a fixed-seed generator (the same data at
+// every start), a few missing declarations and a local peak in Vannes over the last days, so that
+// completeness and detection have something to show.
+
+const DAYS = 90;
+const SEED = 56_2020;
+/** Deaths per inhabitant per day, all places together (a wave's plateau, for a plausible scale). */
+const DAILY_RATE = 2.2e-5;
+const PLACES = [
+  { key: 'domicile', label: 'Décès à domicile', help: 'Personnes décédées à leur domicile, certificat de décès établi dans la commune.', share: 0.25 },
+  { key: 'ehpad', label: 'Décès en EHPAD', help: 'Résidents décédés dans un établissement d’hébergement pour personnes âgées dépendantes de la commune.', share: 0.3 },
+  { key: 'hopital', label: 'Décès à l’hôpital', help: 'Décès survenus dans un établissement de santé situé dans la commune (hors EHPAD).', share: 0.4 },
+  { key: 'autre', label: 'Décès autre lieu', help: 'Tout autre lieu : voie publique, établissement médico-social hors EHPAD, etc.', share: 0.05 },
+] as const;
+export const DEMO_PEAK_COMMUNE = '56260'; // Vannes
+/** Extra deaths in Vannes over the last three days (EHPAD cluster). */
+const PEAK: Array<Partial<Record<(typeof PLACES)[number]['key'], number>>> = [{ ehpad: 5, domicile: 1 }, { ehpad: 7, domicile: 2 }, { ehpad: 6, domicile: 1 }];
+
+/** mulberry32: a small deterministic PRNG (32-bit state), enough for demo data. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Knuth's Poisson sampler (small means only). */
+function poisson(random: () => number, mean: number): number {
+  const l = Math.exp(-mean);
+  let k = 0;
+  let p = 1;
+  do {
+    k++;
+    p *= random();
+  } while (p > l);
+  return k - 1;
+}
+
+export async function seedDemoCollection(tx: Kysely<DB>, prefecture: { id: string; userId: string; userName: string }, now = new Date()): Promise<string> {
+  const today = parisDateTime(now).date;
+  const start = addDays(today, -(DAYS - 1));
+  const { id } = await tx
+    .insertInto('collection_campaigns')
+    .values({
+      organisation_id: prefecture.id,
+      department_code: '56',
+      name: 'Décès COVID-19 par lieu',
+      description: 'Chaque jour avant 10 h, chaque commune déclare les décès liés à la COVID-19 survenus la veille sur son territoire, par lieu de décès. Déclarez 0 s’il n’y en a pas.',
+      period: 'daily',
+      deadline: '10:00',
+      start_date: start,
+      status: 'active',
+      created_by: prefecture.userId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('collection_indicators')
+    .values(PLACES.map((p, position) => ({ campaign_id: id, key: p.key, position, label: p.label, help: p.help, max_value: 10_000 })))
+    .execute();
+  const communes = await tx.selectFrom('communes').select(['insee_code', 'population']).where('department_code', '=', '56').orderBy('insee_code').execute();
+  await tx.insertInto('collection_campaign_communes').values(communes.map((c) => ({ campaign_id: id, insee_code: c.insee_code }))).execute();
+
+  const random = mulberry32(SEED);
+  const rows: Array<{ campaign_id: string; insee_code: string; period_date: string; values: string; declared_by: string; declared_by_name: string; declared_at: Date; updated_at: Date }> = [];
+  for (let day = 0; day < DAYS; day++) {
+    const date = addDays(start, day);
+    const isToday = day === DAYS - 1;
+    for (const c of communes) {
+      const draws = PLACES.map((p) => poisson(random, (c.population ?? 0) * DAILY_RATE * p.share));
+      const skip = random();
+      // About 1 % of past declarations never came; today, about 40 % have not answered yet.
+      if (c.insee_code !== DEMO_PEAK_COMMUNE && (isToday ? skip < 0.4 : skip < 0.01)) continue;
+      const values: Record<string, number> = {};
+      PLACES.forEach((p, i) => (values[p.key] = draws[i]));
+      const peakDay = day - (DAYS - PEAK.length);
+      if (c.insee_code === DEMO_PEAK_COMMUNE && peakDay >= 0) for (const [k, v] of Object.entries(PEAK[peakDay])) values[k] += v;
+      // Declared in the morning of that day, Paris time (08:00–09:59 local, about 07:00–08:59 UTC).
+      const at = new Date(`${date}T07:${String(Math.floor(random() * 60)).padStart(2, '0')}:00Z`);
+      rows.push({ campaign_id: id, insee_code: c.insee_code, period_date: date, values: JSON.stringify(values), declared_by: prefecture.userId, declared_by_name: 'Saisie initiale (démonstration)', declared_at: at, updated_at: at });
+    }
+  }
+  // One statement per 500 rows: PGlite pays per statement.
+  for (let i = 0; i < rows.length; i += 500) await tx.insertInto('collection_declarations').values(rows.slice(i, i + 500)).execute();
+  return id;
+}
