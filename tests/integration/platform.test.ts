@@ -252,15 +252,19 @@ describe('territory', () => {
 });
 
 describe('demo data', () => {
-  it('loads two organisations with one account per role whose printed passwords sign in, once', async () => {
+  it('loads the demo organisations (one account per role, a clerk per demo commune) whose printed passwords sign in, once', async () => {
     const demoDb = await createTestDatabase(inject('dbTemplate'));
     const app = await startTestApp({}, demoDb);
     try {
+      const started = performance.now();
       const accounts = await seedDemoIfEmpty(demoDb.database, 1024, app.hub);
+      const seedMs = performance.now() - started;
       expect(accounts).not.toBeNull();
-      expect(accounts!).toHaveLength(8);
+      expect(accounts!).toHaveLength(10);
       const orgs = await demoDb.database.db.selectFrom('organisations').select(['id', 'name', 'kind', 'insee_code', 'department_code']).orderBy('name').execute();
       expect(orgs.map(({ id: _id, ...o }) => o)).toEqual([
+        { name: 'Commune de Lorient', kind: 'commune', insee_code: '56121', department_code: '56' },
+        { name: 'Commune de Vannes', kind: 'commune', insee_code: '56260', department_code: '56' },
         { name: 'Préfecture du Morbihan', kind: 'prefecture', insee_code: null, department_code: '56' },
         { name: 'Ville de Montpellier', kind: 'commune', insee_code: '34172', department_code: '34' },
       ]);
@@ -282,6 +286,24 @@ describe('demo data', () => {
       expect(events.some((e) => e.title.startsWith('Crue du Lez') && e.status === 'active')).toBe(true);
       expect(events.filter((e) => e.parentId !== null).length).toBeGreaterThanOrEqual(2);
       for (const e of events) expect((await send(app.app, s, 'GET', `/api/events/${e.id}/verify`)).json().valid).toBe(true);
+
+      // The prefecture's collection campaign: every commune of the Morbihan, 90 days of history,
+      // seeded quickly; Vannes' clerk sees it and its own commune only, and the Vannes peak alarms.
+      expect(seedMs).toBeLessThan(15_000);
+      const clerk = accounts!.find((a) => a.organisation === 'Commune de Vannes')!;
+      expect(clerk).toMatchObject({ role: 'contributor', email: 'secretariat@vannes.demo' });
+      const cs = await signIn(app.app, clerk.email, clerk.password);
+      const campaigns = (await send(app.app, cs, 'GET', '/api/campaigns')).json().campaigns as Array<{ id: string; name: string; communeCount: number; indicators: unknown[]; deadline: string }>;
+      expect(campaigns).toHaveLength(1);
+      expect(campaigns[0]).toMatchObject({ name: 'Décès COVID-19 par lieu', communeCount: 249, deadline: '10:00' });
+      expect(campaigns[0].indicators).toHaveLength(4);
+      const prefReader = accounts!.find((a) => a.organisation === 'Préfecture du Morbihan' && a.role === 'reader')!;
+      const ps = await signIn(app.app, prefReader.email, prefReader.password);
+      const detection = (await send(app.app, ps, 'GET', `/api/campaigns/${campaigns[0].id}/detection?inseeCode=56260&days=3`)).json() as { points: Array<{ alarm: boolean | null }> };
+      expect(detection.points.at(-1)!.alarm).toBe(true);
+      const declared = await demoDb.database.db.selectFrom('collection_declarations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      expect(Number(declared.n)).toBeGreaterThan(249 * 85);
+      expect(Number(declared.n)).toBeLessThan(249 * 90);
 
       const before = await countRows(demoDb.database.db);
       expect(await seedDemoIfEmpty(demoDb.database, 1024, app.hub)).toBeNull();
