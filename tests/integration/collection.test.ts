@@ -208,6 +208,11 @@ describe('declarations', () => {
       expect(list.map((x) => x.id)).toEqual([d.id]);
     }
     expectError(await put(s(vannes, 'reader'), c.id, '56260', TODAY, { values: { domicile: 1, ehpad: 0 } }), 'forbidden');
+    // Two identical first submissions at once (a double click, a replayed offline queue): one declaration.
+    const twice = await Promise.all([1, 2].map(() => put(s(vannes, 'contributor'), c.id, '56260', '2026-03-07', { values: { domicile: 1, ehpad: 1 } })));
+    expect(twice.map((r) => r.statusCode).sort()).toEqual([200, 201]);
+    expect(twice.map((r) => r.json().version)).toEqual([1, 1]);
+    expect(twice[0].json().id).toBe(twice[1].json().id);
     const audit = await db().selectFrom('audit_log').select(['action', 'organisation_id']).where('entity_id', '=', d.id).orderBy('organisation_id').execute();
     expect(audit.map((a) => a.action)).toEqual(['declaration.submitted', 'declaration.submitted']);
     expect(audit.map((a) => a.organisation_id).sort()).toEqual([pref.org.id, vannes.org.id].sort());
@@ -353,6 +358,30 @@ describe('completeness', () => {
     // A commune sees the campaign, not the others' completeness.
     expectError(await send(t.app, s(vannes, 'administrator'), 'GET', `/api/campaigns/${c.id}/completeness?date=${TODAY}`), 'prefecture_only');
     t.services.now = () => MORNING;
+  });
+});
+
+describe('weekly campaigns and periods', () => {
+  it('a weekly campaign takes Mondays only, and its deadline falls on the Monday after the week', async () => {
+    t.services.now = () => MORNING; // Tuesday 10 March 2026
+    const w = await createCampaign({ name: 'Hebdomadaire', period: 'weekly', deadline: '12:00', startDate: '2026-02-02' });
+    const err = expectError(await put(s(vannes, 'contributor'), w.id, '56260', '2026-03-04', { values: { domicile: 0, ehpad: 0 } }), 'invalid_period_date');
+    expect(err.details).toEqual([expect.objectContaining({ code: 'not_monday' })]);
+    expect((await put(s(vannes, 'contributor'), w.id, '56260', '2026-03-02', { values: { domicile: 3, ehpad: 1 } })).statusCode).toBe(201);
+    const week = completenessSchema.parse((await send(t.app, s(pref, 'reader'), 'GET', `/api/campaigns/${w.id}/completeness?date=2026-03-02`)).json());
+    expect(week).toMatchObject({ deadline: '2026-03-09 12:00', deadlinePassed: true, totals: { asked: 3, answered: 1, late: 2 } });
+    const current = completenessSchema.parse((await send(t.app, s(pref, 'reader'), 'GET', `/api/campaigns/${w.id}/completeness?date=2026-03-09`)).json());
+    expect(current).toMatchObject({ deadline: '2026-03-16 12:00', deadlinePassed: false, totals: { late: 0, missing: 3 } });
+    const d = detectionSchema.parse((await send(t.app, s(pref, 'reader'), 'GET', `/api/campaigns/${w.id}/detection?inseeCode=56260&days=2`)).json()) as Detection;
+    expect(d.series.map((x) => x.date)).toEqual(['2026-02-02', '2026-02-09', '2026-02-16', '2026-02-23', '2026-03-02', '2026-03-09']);
+    expect(d.series.map((x) => x.value)).toEqual([null, null, null, null, 4, null]);
+  });
+
+  it('lists of declarations cover one year at most, and the period must be in order', async () => {
+    const c = await createCampaign({ name: 'Périodes' });
+    expectError(await send(t.app, s(pref, 'reader'), 'GET', `/api/campaigns/${c.id}/declarations?from=2024-01-01&to=2026-03-10`), 'validation_failed');
+    expectError(await send(t.app, s(pref, 'reader'), 'GET', `/api/campaigns/${c.id}/declarations?from=2026-03-10&to=2026-03-01`), 'validation_failed');
+    expect((await send(t.app, s(pref, 'reader'), 'GET', `/api/campaigns/${c.id}/declarations?from=2025-03-10&to=2026-03-10`)).statusCode).toBe(200);
   });
 });
 

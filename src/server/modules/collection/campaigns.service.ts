@@ -12,7 +12,7 @@ import { presentCampaign } from './collection.presenter';
 import { campaignQuery, communesOf, departmentCommunes, findCampaign, indicatorsOf, replaceCommunes, replaceIndicators } from './collection.repository';
 
 /** The campaign and how the caller sees it; "not found" when the caller may not see it at all. */
-export async function requireCampaign(db: Kysely<DB>, auth: AuthContext, id: string, lock = false): Promise<{ campaign: CampaignRow; access: CampaignAccess }> {
+export async function requireCampaign(db: Kysely<DB>, auth: AuthContext, id: string, lock: 'update' | 'share' | null = null): Promise<{ campaign: CampaignRow; access: CampaignAccess }> {
   const campaign = await findCampaign(db, id, lock);
   if (!campaign) throw notFound();
   const access = await campaignAccess(db, auth, campaign);
@@ -101,7 +101,7 @@ const allowedTransitions: Record<CampaignRow['status'], ReadonlyArray<CampaignRo
 
 export async function updateCampaign(services: Services, auth: AuthContext, actor: Actor, id: string, body: UpdateCampaignBody): Promise<CampaignDetail> {
   await services.db.transaction().execute(async (tx) => {
-    const { campaign, access } = await requireCampaign(tx, auth, id, true);
+    const { campaign, access } = await requireCampaign(tx, auth, id, 'update');
     // A commune sees the campaign but never manages it.
     if (access.kind !== 'owner') throw new AppError('forbidden');
     const changes: Record<string, unknown> = {};

@@ -29,13 +29,15 @@ export function campaignQuery(db: Kysely<DB>) {
 }
 export type CampaignSummaryRow = Awaited<ReturnType<ReturnType<typeof campaignQuery>['executeTakeFirstOrThrow']>>;
 
-export async function findCampaign(db: Kysely<DB>, id: string, lock = false): Promise<CampaignRow | undefined> {
+/** `update` for changing the campaign; `share` for writing a declaration (many at once, but not while its status changes). */
+export async function findCampaign(db: Kysely<DB>, id: string, lock: 'update' | 'share' | null = null): Promise<CampaignRow | undefined> {
   let q = db
     .selectFrom('collection_campaigns as c')
     .select(campaignColumns)
     .select(sql<string>`c.start_date::text`.as('start_date'))
     .where('c.id', '=', id);
-  if (lock) q = q.forUpdate();
+  if (lock === 'update') q = q.forUpdate();
+  if (lock === 'share') q = q.forShare();
   return q.executeTakeFirst();
 }
 

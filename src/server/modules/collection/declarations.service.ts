@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
 import type { Actor, AuthContext, Services } from '../../http/context';
 import { AppError, notFound } from '../../http/errors';
 import { topicOf } from '../../../shared/realtime';
@@ -18,7 +19,10 @@ import {
   recentHistory,
 } from './collection.repository';
 import { requireCampaign } from './campaigns.service';
-import { dueOf, isoWeekday, isPast, parisDateTime } from './paris-time';
+import { daysBetween, dueOf, isoWeekday, isPast, parisDateTime } from './paris-time';
+
+/** Longest period one list of declarations covers (a year of a whole department: ~91,000 rows at most). */
+export const MAX_LIST_DAYS = 366;
 
 /**
  * A value is unusual when it exceeds max(5, 3 × the commune's highest value for that indicator
@@ -32,9 +36,9 @@ export const UNUSUAL_FLOOR = 5;
 type Detail = { path: string; code: string; message: string };
 
 /** Where the caller may act on one commune of a campaign; "not found" for a commune that is not its own or not asked. */
-async function requireCommune(services: Services, auth: AuthContext, id: string, inseeCode: string): Promise<{ campaign: CampaignRow; access: CampaignAccess }> {
-  const r = await requireCampaign(services.db, auth, id);
-  if (!coversCommune(r.access, inseeCode) || !(await isAsked(services.db, id, inseeCode))) throw notFound();
+async function requireCommune(db: Kysely<DB>, auth: AuthContext, id: string, inseeCode: string, lock: 'share' | null = null): Promise<{ campaign: CampaignRow; access: CampaignAccess }> {
+  const r = await requireCampaign(db, auth, id, lock);
+  if (!coversCommune(r.access, inseeCode) || !(await isAsked(db, id, inseeCode))) throw notFound();
   return r;
 }
 
@@ -85,14 +89,15 @@ export async function putDeclaration(
   p: { id: string; inseeCode: string; date: string },
   body: PutDeclarationBody,
 ): Promise<{ declaration: Declaration; created: boolean }> {
-  const { campaign } = await requireCommune(services, auth, p.id, p.inseeCode);
-  if (campaign.status !== 'active') throw new AppError('campaign_not_active');
-  checkDate(campaign, p.date, services.now());
-  const indicators = await indicatorsOf(services.db, [campaign.id]);
-  checkValues(indicators, body.values);
-  const values = ordered(indicators, body.values);
-
   return services.db.transaction().execute(async (tx) => {
+    // The campaign row is shared-locked: declarations go on together, a status change waits.
+    const { campaign } = await requireCommune(tx, auth, p.id, p.inseeCode, 'share');
+    if (campaign.status !== 'active') throw new AppError('campaign_not_active');
+    checkDate(campaign, p.date, services.now());
+    const indicators = await indicatorsOf(tx, [campaign.id]);
+    checkValues(indicators, body.values);
+    const values = ordered(indicators, body.values);
+
     // Inserted first when absent: two first submissions at once meet on the unique key, and the
     // second one then follows the path of an existing declaration (idempotent or correction).
     let existing = await findDeclaration(tx, campaign.id, p.inseeCode, p.date, true);
@@ -181,6 +186,9 @@ export async function putDeclaration(
 export async function listDeclarations(services: Services, auth: AuthContext, id: string, q: { from: string; to: string; inseeCode?: string }): Promise<Declaration[]> {
   const { access } = await requireCampaign(services.db, auth, id);
   if (q.from > q.to) throw new AppError('validation_failed', [{ path: 'to', code: 'invalid_range', message: 'La fin de la période précède son début.' }]);
+  if (daysBetween(q.from, q.to) > MAX_LIST_DAYS) {
+    throw new AppError('validation_failed', [{ path: 'to', code: 'range_too_long', message: `Période trop longue (${MAX_LIST_DAYS} jours au plus).` }]);
+  }
   // A commune reads its own commune only, whatever it asks for.
   const inseeCode = access.kind === 'commune' ? access.inseeCode : q.inseeCode;
   if (access.kind === 'commune' && q.inseeCode && q.inseeCode !== access.inseeCode) return [];
@@ -189,7 +197,7 @@ export async function listDeclarations(services: Services, auth: AuthContext, id
 }
 
 export async function declarationHistory(services: Services, auth: AuthContext, p: { id: string; inseeCode: string; date: string }): Promise<DeclarationHistory> {
-  await requireCommune(services, auth, p.id, p.inseeCode);
+  await requireCommune(services.db, auth, p.id, p.inseeCode);
   const row = await findDeclaration(services.db, p.id, p.inseeCode, p.date);
   if (!row) throw notFound();
   const corrections = await historyRows(services.db, row.id);

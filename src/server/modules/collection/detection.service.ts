@@ -17,7 +17,7 @@ const NOUFAILY_WINDOW = 3;
  * with minSigma 0.5 before. Undeclared periods are missing values, never zeros.
  */
 export async function detection(services: Services, auth: AuthContext, p: { id: string; inseeCode: string; indicator: string; days: number }): Promise<Detection> {
-  const { campaign } = await requireCommune(services, auth, p.id, p.inseeCode);
+  const { campaign } = await requireCommune(services.db, auth, p.id, p.inseeCode);
   const indicators = await indicatorsOf(services.db, [campaign.id]);
   const chosen = p.indicator === TOTAL_INDICATOR ? null : indicators.find((i) => i.key === p.indicator);
   if (chosen === undefined) {
