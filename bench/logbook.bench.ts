@@ -26,8 +26,8 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import http from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { closeKeepAlive, percentile, request, waitHealth } from './lib/http';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { CompiledQuery, sql } from 'kysely';
@@ -312,51 +312,6 @@ async function seed(database: Database, engine: string, loader: Database = datab
 
 // ---------------------------------------------------------------- HTTP
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-
-function request(port: number, method: string, url: string, body: unknown, headers: Record<string, string>, localAddress?: string) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path: url,
-        ...(localAddress ? { localAddress, agent: false } : { agent }),
-        headers: { ...(data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}), ...headers },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-      },
-    );
-    req.on('error', reject);
-    if (data) req.write(data);
-    req.end();
-  });
-}
-
-async function waitHealth(port: number, child: ChildProcess) {
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error('server exited');
-    try {
-      const r = await request(port, 'GET', '/api/health', undefined, {}, '127.0.0.1');
-      if (r.status === 200) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('server did not become healthy');
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 function du(dir: string): number {
   let total = 0;
@@ -495,7 +450,7 @@ async function runServer(engine: string, env: Record<string, string>, s: Seeded)
     log(`  server up in ${secs(t0)} s`);
     return await measure(engine, port, s);
   } finally {
-    agent.destroy();
+    closeKeepAlive();
     child.kill('SIGTERM');
     if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
   }

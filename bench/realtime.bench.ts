@@ -15,8 +15,8 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import http from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { percentile, request, waitHealth } from './lib/http';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import WebSocket from 'ws';
@@ -31,10 +31,6 @@ const RATE = Number(process.env.BENCH_RATE ?? 100);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'pglite,postgresql').split(',');
 const PASSWORD = 'bench-password-0123';
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 async function seed(database: Database): Promise<{ orgId: string; emails: string[]; publisher: string }> {
   await migrate(database);
@@ -57,31 +53,6 @@ async function seed(database: Database): Promise<{ orgId: string; emails: string
   return { orgId, emails, publisher };
 }
 
-function request(port: number, method: string, url: string, body: unknown, headers: Record<string, string>, localAddress: string) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path: url,
-        localAddress,
-        agent: false,
-        headers: { ...(data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}), ...headers },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-      },
-    );
-    req.on('error', reject);
-    if (data) req.write(data);
-    req.end();
-  });
-}
 
 // The login route allows 30 attempts per minute and address: spread logins over loopback addresses.
 const loopback = (i: number) => `127.0.0.${2 + Math.floor(i / 25)}`;
@@ -105,19 +76,6 @@ function peakRssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-async function waitHealth(port: number, child: ChildProcess) {
-  for (let i = 0; i < 120; i++) {
-    if (child.exitCode !== null) throw new Error('server exited');
-    try {
-      const r = await request(port, 'GET', '/api/health', undefined, {}, '127.0.0.1');
-      if (r.status === 200) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('server did not become healthy');
-}
 
 async function runEngine(engine: string, env: Record<string, string>, database: Database) {
   const { orgId, emails, publisher } = await seed(database);

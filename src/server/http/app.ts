@@ -73,7 +73,8 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     trustProxy: config.trustProxy,
     genReqId: () => randomUUID(),
     // Query strings like ?a=1&a=2 would reach the schemas as arrays; they reject them with a clear message.
-    routerOptions: { ignoreTrailingSlash: true },
+    // A long path parameter still reaches its route, whose schema refuses it with field details.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     // Errors raised by the router itself (an invalid %-escape in the path, a path parameter too
     // long) bypass the error handler: without this they get Fastify's own body, not ours.
     frameworkErrors: (err, _req, reply) => {
@@ -206,13 +207,27 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   // The web application, built by Vite; any other non-API path serves its index (client routing).
   const webRoot = config.webDistDir;
   const hasWeb = fs.existsSync(path.join(webRoot, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] });
+  // wildcard: files are looked up per request, so a rebuilt interface is served without a restart.
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      wildcard: true,
+      index: ['index.html'],
+      cacheControl: false,
+      // Vite names its assets after their content: they never change under the same name.
+      setHeaders: (res, file) => {
+        if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      },
+    });
+  }
   app.setNotFoundHandler((req, reply) => {
     const url = req.url.split('?')[0];
     if (url.startsWith('/api/') || url === '/api') {
       return reply.status(404).send(new AppError('route_not_found').toBody());
     }
-    if (req.method === 'GET' && hasWeb) return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    // A missing file (an old asset name) is a 404; any other path is a page of the application.
+    if (/\.[a-z0-9]{1,8}$/i.test(url)) return reply.status(404).type('text/plain; charset=utf-8').send('Introuvable');
+    if (req.method === 'GET' && hasWeb) return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
     return reply
       .status(hasWeb ? 404 : 503)
       .type('text/html; charset=utf-8')

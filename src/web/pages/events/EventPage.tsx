@@ -348,7 +348,9 @@ function EventView({ id }: { id: string }) {
           continue;
         }
         const ok = await loadMore();
-        if (!ok && !busyRef.current) break;
+        // A page can be dropped when a reload (realtime resync) started meanwhile: wait and go on;
+        // `guard` bounds the attempts.
+        if (!ok) await new Promise((r) => setTimeout(r, 150));
       }
       if (!entriesRef.current.some((e) => e.seq === seq)) {
         setNotice(filtered ? t('logbook.jumpFiltered', { seq }) : t('logbook.jumpMissing', { seq }));
