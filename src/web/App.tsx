@@ -9,6 +9,7 @@ import { CataloguesPage } from './pages/admin/Catalogues';
 import { EventPage } from './pages/events/EventPage';
 import { EventsListPage } from './pages/events/EventsList';
 import { SearchPage } from './pages/Search';
+import { CampaignPage, CampaignsPage } from './pages/collecte/Collecte';
 import { SharesPage } from './pages/admin/Shares';
 import { UsersPage } from './pages/admin/Users';
 import { AccessDeniedPage, NotFoundPage } from './pages/Errors';
@@ -80,6 +81,22 @@ export function AppRoutes() {
           element={
             <RequirePermission permission="events.read">
               <SearchPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="collecte"
+          element={
+            <RequirePermission permission="collection.read">
+              <CampaignsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="collecte/:campaignId"
+          element={
+            <RequirePermission permission="collection.read">
+              <CampaignPage />
             </RequirePermission>
           }
         />

@@ -74,3 +74,6 @@ registerNav(
   { path: '/recherche', label: 'nav.search', icon: 'search', permission: 'events.read', section: 'main', order: 20 },
   { path: '/administration/catalogues', label: 'nav.catalogues', icon: 'list', permission: 'logbookCatalogue.manage', section: 'admin', order: 5 },
 );
+
+// Collecte: the prefecture follows its campaigns, a commune reaches its declaration form.
+registerNav({ path: '/collecte', label: 'nav.collection', icon: 'list', permission: 'collection.read', section: 'main', order: 5 });

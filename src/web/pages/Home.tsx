@@ -16,6 +16,7 @@ import { RealtimeIndicator } from '../components/RealtimeIndicator';
 import { formatFull, formatRecent, t } from '../i18n';
 import { useCan, useSession } from '../session';
 import { usePageTitle } from '../usePageTitle';
+import { HomeCampaignCards } from './collecte/Collecte';
 
 function sortAnnouncements(list: Announcement[]): Announcement[] {
   const byId = new Map(list.map((a) => [a.id, a]));
@@ -154,6 +155,7 @@ export function HomePage() {
 
       <div className="home-grid">
         <div className="home-grid__main">
+          <HomeCampaignCards />
           {can('announcements.publish') ? (
             <PublishForm onPublished={(a) => setAnnouncements((prev) => sortAnnouncements([a, ...(prev ?? [])]))} />
           ) : null}

@@ -1,0 +1,139 @@
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { campaignPeriodLabels, campaignStatusLabels, type CampaignDetail, type CampaignSummary } from '../../../shared';
+import { api, errorMessage } from '../../api/client';
+import { Alert } from '../../components/Alert';
+import { formatDateTime, t } from '../../i18n';
+import { useSession } from '../../session';
+import { usePageTitle } from '../../usePageTitle';
+import { DashboardPage } from './Dashboard';
+import { DeclarePage } from './Declare';
+import { parisToday, periodOf } from './dates';
+
+/** /collecte: the campaigns the user sees. */
+export function CampaignsPage() {
+  usePageTitle(t('collecte.title'));
+  const [campaigns, setCampaigns] = useState<CampaignSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api('listCampaigns')
+      .then((r) => setCampaigns(r.campaigns))
+      .catch((e: unknown) => setError(errorMessage(e)));
+  }, []);
+  return (
+    <div className="page">
+      <header className="page__header">
+        <h1>{t('collecte.title')}</h1>
+        <p className="muted">{t('collecte.intro')}</p>
+      </header>
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      {campaigns === null && !error ? <p className="muted">{t('app.loading')}</p> : null}
+      {campaigns?.length === 0 ? <p className="empty">{t('collecte.empty')}</p> : null}
+      <ul className="campaign-list">
+        {campaigns?.map((c) => (
+          <li key={c.id} className="card campaign-card">
+            <h2 className="card__title">
+              <Link to={`/collecte/${c.id}`}>{c.name}</Link>
+            </h2>
+            <p className="muted">{c.organisationName}</p>
+            <dl className="facts">
+              <div>
+                <dt>{t('collecte.status')}</dt>
+                <dd>{campaignStatusLabels[c.status]}</dd>
+              </div>
+              <div>
+                <dt>{t('collecte.period')}</dt>
+                <dd>{campaignPeriodLabels[c.period]}</dd>
+              </div>
+              <div>
+                <dt>{t('collecte.deadline')}</dt>
+                <dd>{c.deadline}</dd>
+              </div>
+            </dl>
+            <p>{t('collecte.communes', { count: c.communeCount })}</p>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** /collecte/:campaignId: the declaration form for a commune, the dashboard for the prefecture. */
+export function CampaignPage() {
+  const { campaignId = '' } = useParams();
+  const session = useSession();
+  const [campaign, setCampaign] = useState<CampaignDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  usePageTitle(campaign?.name ?? t('collecte.title'));
+  useEffect(() => {
+    setCampaign(null);
+    api('getCampaign', { params: { id: campaignId } })
+      .then(setCampaign)
+      .catch((e: unknown) => setError(errorMessage(e)));
+  }, [campaignId]);
+  const isOwner = campaign && campaign.organisationId === session.organisation.id;
+  return (
+    <div className="page">
+      <header className="page__header">
+        {isOwner ? (
+          <p>
+            <Link to="/collecte">← {t('collecte.back')}</Link>
+          </p>
+        ) : null}
+        <h1>{campaign?.name ?? t('collecte.title')}</h1>
+        {campaign?.description ? <p className="muted">{campaign.description}</p> : null}
+      </header>
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      {!campaign && !error ? <p className="muted">{t('app.loading')}</p> : null}
+      {campaign ? isOwner ? <DashboardPage campaign={campaign} /> : <DeclarePage campaign={campaign} /> : null}
+    </div>
+  );
+}
+
+/** Accueil of a commune: one card per active campaign asking it, with today's state. */
+export function HomeCampaignCards() {
+  const session = useSession();
+  const insee = session.organisation.inseeCode;
+  const isCommune = session.organisation.kind === 'commune' && !!insee;
+  const [cards, setCards] = useState<Array<{ campaign: CampaignSummary; date: string; declaredAt: string | null }>>([]);
+  useEffect(() => {
+    if (!isCommune || !session.permissions.includes('collection.read')) return;
+    let cancelled = false;
+    (async () => {
+      const { campaigns } = await api('listCampaigns');
+      const active = campaigns.filter((c) => c.status === 'active' && c.organisationId !== session.organisation.id);
+      const out = await Promise.all(
+        active.map(async (campaign) => {
+          const date = periodOf(parisToday(), campaign.period);
+          const { declarations } = await api('listDeclarations', { params: { id: campaign.id }, query: { from: date, to: date, inseeCode: insee } });
+          return { campaign, date, declaredAt: declarations[0]?.updatedAt ?? null };
+        }),
+      );
+      if (!cancelled) setCards(out);
+    })().catch(() => {});
+    return () => {
+      cancelled = true;
+    };
+  }, [isCommune, insee, session.organisation.id, session.permissions]);
+
+  if (cards.length === 0) return null;
+  return (
+    <>
+      {cards.map(({ campaign, declaredAt }) => (
+        <section key={campaign.id} className={`card today-card ${declaredAt ? 'today-card--done' : 'today-card--todo'}`} aria-labelledby={`today-${campaign.id}`} data-testid="today-card">
+          <div className="card__header">
+            <h2 id={`today-${campaign.id}`} className="card__title">
+              {t('collecte.home.title')}
+            </h2>
+            <span className={`badge ${declaredAt ? 'badge--success' : 'badge--danger'}`}>{declaredAt ? t('collecte.home.declared') : t('collecte.home.toDeclare')}</span>
+          </div>
+          <p className="today-card__name">{campaign.name}</p>
+          <p className="muted">{declaredAt ? t('collecte.home.declaredAt', { when: formatDateTime(declaredAt) }) : t('collecte.home.deadline', { time: campaign.deadline })}</p>
+          <Link className={`button ${declaredAt ? 'button--secondary' : 'button--primary'} button--block`} to={`/collecte/${campaign.id}`}>
+            {declaredAt ? t('collecte.home.view') : t('collecte.home.action')}
+          </Link>
+        </section>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,295 @@
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import type { CampaignDetail, Declaration, DeclarationHistory, UnusualValueDetail } from '../../../shared';
+import { ApiError, api, errorMessage } from '../../api/client';
+import { Alert, LiveMessage } from '../../components/Alert';
+import { ConfirmDialog } from '../../components/Dialog';
+import { TextareaField } from '../../components/Field';
+import { formatDateTime, formatTime, t } from '../../i18n';
+import { useSession } from '../../session';
+import { addDays, formatIsoDay, parisToday, periodOf, periodsUntil } from './dates';
+
+type Values = Record<string, string>;
+
+function emptyValues(campaign: CampaignDetail): Values {
+  return Object.fromEntries(campaign.indicators.map((i) => [i.key, '']));
+}
+
+function toStrings(values: Record<string, number>): Values {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v)]));
+}
+
+/** The commune's declaration screen: one large numeric field per indicator, phone first. */
+export function DeclarePage({ campaign }: { campaign: CampaignDetail }) {
+  const session = useSession();
+  const insee = session.organisation.inseeCode ?? '';
+  const asked = campaign.communes.some((c) => c.inseeCode === insee);
+  const today = periodOf(parisToday(), campaign.period);
+  const [date, setDate] = useState(today);
+  const [declarations, setDeclarations] = useState<Map<string, Declaration> | null>(null);
+  const [values, setValues] = useState<Values>(() => emptyValues(campaign));
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [unusual, setUnusual] = useState<UnusualValueDetail[] | null>(null);
+  const [history, setHistory] = useState<DeclarationHistory | null>(null);
+
+  const loadDeclarations = useCallback(async () => {
+    if (!asked) return;
+    const from = campaign.startDate > addDays(today, -60) ? campaign.startDate : addDays(today, -60);
+    try {
+      const { declarations: list } = await api('listDeclarations', { params: { id: campaign.id }, query: { from, to: today, inseeCode: insee } });
+      setDeclarations(new Map(list.map((d) => [d.date, d])));
+    } catch (err) {
+      setFormError(errorMessage(err));
+    }
+  }, [asked, campaign.id, campaign.startDate, insee, today]);
+
+  useEffect(() => {
+    void loadDeclarations();
+  }, [loadDeclarations]);
+
+  const existing = declarations?.get(date) ?? null;
+
+  // Prefill with the saved values when the date changes (or once they are loaded).
+  useEffect(() => {
+    setValues(existing ? { ...emptyValues(campaign), ...toStrings(existing.values) } : emptyValues(campaign));
+    setReason('');
+    setErrors({});
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [date, existing?.version, declarations === null]);
+
+  useEffect(() => {
+    setHistory(null);
+    if (!existing) return;
+    let cancelled = false;
+    api('getDeclarationHistory', { params: { id: campaign.id, inseeCode: insee, date } })
+      .then((h) => !cancelled && setHistory(h))
+      .catch(() => {});
+    return () => {
+      cancelled = true;
+    };
+  }, [campaign.id, insee, date, existing?.version]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const missingDays = useMemo(
+    () => (declarations ? periodsUntil(campaign.startDate, today, campaign.period).filter((d) => !declarations.has(d)) : []),
+    [declarations, campaign.startDate, campaign.period, today],
+  );
+
+  const changed = existing ? campaign.indicators.some((i) => values[i.key] !== String(existing.values[i.key] ?? '')) : true;
+
+  function check(): Record<string, number> | null {
+    const errs: Record<string, string> = {};
+    const out: Record<string, number> = {};
+    for (const i of campaign.indicators) {
+      const raw = (values[i.key] ?? '').trim();
+      if (raw === '') errs[i.key] = t('collecte.form.required');
+      else if (!/^\d+$/.test(raw)) errs[i.key] = t('collecte.form.integer');
+      else out[i.key] = Number(raw);
+    }
+    if (existing && changed && !reason.trim()) errs.reason = t('collecte.form.reasonRequired');
+    setErrors(errs);
+    if (Object.keys(errs).length) {
+      setFormError(t('error.formInvalid'));
+      return null;
+    }
+    return out;
+  }
+
+  async function send(confirmUnusual: boolean) {
+    const parsed = check();
+    if (!parsed) return;
+    setBusy(true);
+    setFormError(null);
+    setDone(null);
+    try {
+      const saved = await api('putDeclaration', {
+        params: { id: campaign.id, inseeCode: insee, date },
+        body: { values: parsed, ...(existing && changed ? { reason: reason.trim() } : {}), ...(confirmUnusual ? { confirmUnusual: true } : {}) },
+      });
+      setUnusual(null);
+      const time = formatTime(saved.updatedAt);
+      setDone(
+        existing && saved.version === existing.version
+          ? t('collecte.form.unchanged')
+          : existing
+            ? t('collecte.form.corrected', { time })
+            : t('collecte.form.success', { time }),
+      );
+      setDeclarations((prev) => new Map(prev ?? []).set(saved.date, saved));
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'unusual_value' && Array.isArray(err.details)) {
+        setUnusual(err.details as UnusualValueDetail[]);
+      } else {
+        setUnusual(null);
+        if (err instanceof ApiError && err.code === 'reason_required') setErrors({ reason: err.message });
+        else if (err instanceof ApiError && err.code === 'validation_failed') {
+          const fe = err.fieldErrors;
+          setErrors(Object.fromEntries(Object.entries(fe).map(([k, v]) => [k.replace(/^values\./, ''), v])));
+        }
+        setFormError(errorMessage(err));
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    void send(false);
+  }
+
+  if (!asked) return <Alert tone="error">{t('collecte.form.noCommune')}</Alert>;
+  if (campaign.status !== 'active') return <Alert tone="warning">{t('collecte.form.notActive')}</Alert>;
+
+  const labelOf = (key: string) => campaign.indicators.find((i) => i.key === key)?.label ?? key;
+
+  return (
+    <div className="declare">
+      <form onSubmit={submit} noValidate className="form card declare__form" aria-labelledby="declare-title">
+        <h2 id="declare-title" className="card__title">
+          {t('collecte.home.title')} — {formatIsoDay(date)}
+        </h2>
+        <div className="field">
+          <label className="field__label" htmlFor="declare-date">
+            {t('collecte.form.date')}
+          </label>
+          <p className="field__hint" id="declare-date-hint">
+            {t('collecte.form.dateHint')}
+          </p>
+          <input
+            id="declare-date"
+            className="input"
+            type="date"
+            value={date}
+            min={campaign.startDate}
+            max={today}
+            step={campaign.period === 'weekly' ? 7 : 1}
+            aria-describedby="declare-date-hint"
+            onChange={(e) => {
+              if (e.target.value) {
+                setDate(periodOf(e.target.value, campaign.period));
+                setDone(null);
+                setFormError(null);
+              }
+            }}
+          />
+        </div>
+        <p className={`declare__state ${existing ? 'declare__state--done' : 'declare__state--todo'}`} data-testid="declare-state">
+          {existing
+            ? t('collecte.form.alreadyDeclared', { when: formatDateTime(existing.updatedAt), by: existing.updatedBy ?? existing.declaredBy })
+            : t('collecte.form.notDeclared')}
+        </p>
+        <p className="muted declare__note">{t('collecte.form.empty')}</p>
+        <LiveMessage tone="error" message={formError} />
+        {campaign.indicators.map((i) => (
+          <div key={i.key} className={`field declare__field${errors[i.key] ? ' field--error' : ''}`}>
+            <label htmlFor={`ind-${i.key}`} className="field__label">
+              {i.label}
+            </label>
+            {i.help ? (
+              <p id={`ind-${i.key}-hint`} className="field__hint">
+                {i.help}
+              </p>
+            ) : null}
+            <input
+              id={`ind-${i.key}`}
+              className="input input--big"
+              type="text"
+              inputMode="numeric"
+              pattern="[0-9]*"
+              autoComplete="off"
+              placeholder="—"
+              value={values[i.key] ?? ''}
+              aria-invalid={errors[i.key] ? true : undefined}
+              aria-describedby={[i.help ? `ind-${i.key}-hint` : '', errors[i.key] ? `ind-${i.key}-error` : ''].filter(Boolean).join(' ') || undefined}
+              onChange={(e) => setValues((v) => ({ ...v, [i.key]: e.target.value.replace(/[^\d]/g, '') }))}
+            />
+            {errors[i.key] ? (
+              <p id={`ind-${i.key}-error`} className="field__error">
+                <span>{errors[i.key]}</span>
+              </p>
+            ) : null}
+          </div>
+        ))}
+        {existing && changed ? (
+          <TextareaField
+            label={t('collecte.form.reason')}
+            hint={t('collecte.form.reasonHint')}
+            rows={2}
+            maxLength={500}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            error={errors.reason}
+          />
+        ) : null}
+        <div className="declare__actions">
+          <button type="submit" className="button button--primary button--block" disabled={busy}>
+            {busy ? t('collecte.form.sending') : existing ? t('collecte.form.submitCorrection') : t('collecte.form.submit')}
+          </button>
+        </div>
+        {done ? (
+          <div role="status" aria-live="polite">
+            <Alert tone="success">{done}</Alert>
+          </div>
+        ) : null}
+      </form>
+
+      <section className="card declare__side" aria-labelledby="missing-title">
+        <h2 id="missing-title" className="card__title">
+          {t('collecte.form.missingDays')}
+        </h2>
+        {declarations && missingDays.length === 0 ? <p className="muted">{t('collecte.form.missingNone')}</p> : null}
+        <ul className="chip-list">
+          {missingDays.map((d) => (
+            <li key={d}>
+              <button type="button" className={`chip${d === date ? ' chip--active' : ''}`} aria-pressed={d === date} onClick={() => setDate(d)}>
+                {formatIsoDay(d)}
+              </button>
+            </li>
+          ))}
+        </ul>
+        {existing ? (
+          <>
+            <h2 className="card__title declare__history-title">{t('collecte.history.title')}</h2>
+            {history && history.corrections.length === 0 ? <p className="muted">{t('collecte.history.empty')}</p> : null}
+            <ol className="history" data-testid="declaration-history">
+              {history?.corrections.map((c) => (
+                <li key={c.version} className="history__item">
+                  <p className="history__meta">{t('collecte.history.item', { when: formatDateTime(c.at), by: c.by })}</p>
+                  <ul>
+                    {Object.keys(c.newValues)
+                      .filter((k) => c.oldValues[k] !== c.newValues[k])
+                      .map((k) => (
+                        <li key={k}>{t('collecte.history.change', { label: labelOf(k), old: c.oldValues[k] ?? '—', new: c.newValues[k] })}</li>
+                      ))}
+                  </ul>
+                  <p className="history__reason">{t('collecte.history.reason', { reason: c.reason })}</p>
+                </li>
+              ))}
+            </ol>
+          </>
+        ) : null}
+      </section>
+
+      <ConfirmDialog
+        open={unusual !== null}
+        title={t('collecte.unusual.title')}
+        confirmLabel={t('collecte.unusual.confirm')}
+        busy={busy}
+        onCancel={() => setUnusual(null)}
+        onConfirm={() => void send(true)}
+      >
+        <p>{t('collecte.unusual.intro')}</p>
+        <ul className="unusual-list">
+          {unusual?.map((u) => (
+            <li key={u.indicator}>
+              {t('collecte.unusual.item', { label: u.label, value: u.value, usualMax: u.usualMax, days: u.historyDays, limit: u.limit })}
+            </li>
+          ))}
+        </ul>
+      </ConfirmDialog>
+    </div>
+  );
+}
