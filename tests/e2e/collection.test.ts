@@ -135,6 +135,7 @@ describe('collecte', () => {
     // Today's point is explained in French (alarm or not).
     await panel.getByTestId('last-point').filter({ hasText: '40 cas observés' }).waitFor();
     await pref.locator('.commune-table summary').click();
+    await pref.evaluate(() => window.scrollTo(0, 0));
     await shot(pref, 'collecte-tableau-desktop.png');
     await pref.screenshot({ path: path.join(OUT, 'collecte-tableau-complet-desktop.png'), fullPage: true });
     await pref.setViewportSize(PHONE);

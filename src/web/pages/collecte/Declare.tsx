@@ -204,7 +204,11 @@ export function DeclarePage({ campaign }: { campaign: CampaignDetail }) {
               value={values[i.key] ?? ''}
               aria-invalid={errors[i.key] ? true : undefined}
               aria-describedby={[i.help ? `ind-${i.key}-hint` : '', errors[i.key] ? `ind-${i.key}-error` : ''].filter(Boolean).join(' ') || undefined}
-              onChange={(e) => setValues((v) => ({ ...v, [i.key]: e.target.value.replace(/[^\d]/g, '') }))}
+              onChange={(e) => {
+                setValues((v) => ({ ...v, [i.key]: e.target.value.replace(/[^\d]/g, '') }));
+                setErrors(({ [i.key]: _gone, ...rest }) => rest);
+                setFormError(null);
+              }}
             />
             {errors[i.key] ? (
               <p id={`ind-${i.key}-error`} className="field__error">
