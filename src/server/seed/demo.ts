@@ -23,13 +23,14 @@ function demoPassword(): string {
   return `${w()}-${w()}-${w()}-${randomInt(100, 1000)}`;
 }
 
-const CLERK = { role: 'contributor' as Role, slug: 'secretariat', label: 'Secrétariat de mairie' };
+const CLERK = { role: 'contributor' as Role, slug: 'secretariat' };
 
-const ROLES: Array<{ role: Role; slug: string; label: string }> = [
-  { role: 'administrator', slug: 'admin', label: 'Administrateur' },
-  { role: 'coordinator', slug: 'coordination', label: 'Coordinateur' },
-  { role: 'contributor', slug: 'contribution', label: 'Contributeur' },
-  { role: 'reader', slug: 'lecture', label: 'Lecteur' },
+// Role names shown to people come from `roleLabels` (src/shared); these are only e-mail prefixes.
+const ROLES: Array<{ role: Role; slug: string }> = [
+  { role: 'administrator', slug: 'admin' },
+  { role: 'coordinator', slug: 'coordination' },
+  { role: 'contributor', slug: 'contribution' },
+  { role: 'reader', slug: 'lecture' },
 ];
 
 /**
