@@ -181,6 +181,41 @@ describe('campaigns', () => {
     const actions = (await db().selectFrom('audit_log').select('action').where('entity_id', '=', c.id).orderBy('id').execute()).map((a) => a.action);
     expect(actions).toEqual(['campaign.created', 'campaign.updated', 'campaign.updated', 'campaign.updated', 'campaign.updated']);
   });
+  it('alert rules: stored with the campaign, editable whatever the status, indicators checked, audited', async () => {
+    const c = await createCampaign({ alerts: { rules: [{ level: 'rouge', metric: 'rate', threshold: 40 }] } });
+    // Defaults filled in: each commune, the total, 7 periods; the detection gives orange.
+    expect(c.alerts).toEqual({ rules: [{ scope: 'commune', level: 'rouge', indicator: 'total', metric: 'rate', window: 7, threshold: 40 }], detectionLevel: 'orange' });
+    expect((await createCampaign()).alerts).toEqual({ rules: [], detectionLevel: 'orange' });
+    const patch = (body: unknown, as = s(pref, 'coordinator')) => send(t.app, as, 'PATCH', `/api/campaigns/${c.id}`, { json: body });
+    const alerts = {
+      rules: [
+        { scope: 'commune', level: 'jaune', indicator: 'ehpad', metric: 'count', window: 3, threshold: 2 },
+        { scope: 'department', level: 'orange', indicator: 'total', metric: 'rate', window: 7, threshold: 5.5 },
+      ],
+      detectionLevel: 'rouge',
+    };
+    const ok = await patch({ alerts });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().alerts).toEqual(alerts);
+    const before = await db().selectFrom('collection_campaigns').select('alert_settings').where('id', '=', c.id).executeTakeFirstOrThrow();
+    const unknown = await patch({ alerts: { rules: [{ level: 'jaune', indicator: 'hopital', metric: 'count', threshold: 1 }] } });
+    expectError(unknown, 'validation_failed');
+    expect(unknown.json().error.details).toEqual([expect.objectContaining({ path: 'alerts.rules.0.indicator', code: 'unknown_indicator' })]);
+    for (const bad of [
+      { rules: [{ level: 'vert', metric: 'count', threshold: 1 }] },
+      { rules: [{ level: 'jaune', metric: 'count', threshold: -1 }] },
+      { rules: [{ level: 'jaune', metric: 'ratio', threshold: 1 }] },
+      { rules: [{ level: 'jaune', metric: 'count', threshold: 1, window: 0 }] },
+      { rules: [], detectionLevel: 'violet' },
+    ]) {
+      expectError(await patch({ alerts: bad }), 'validation_failed');
+    }
+    expectError(await patch({ alerts }, s(pref, 'contributor')), 'forbidden');
+    expect(await db().selectFrom('collection_campaigns').select('alert_settings').where('id', '=', c.id).executeTakeFirstOrThrow()).toEqual(before);
+    const audit = await db().selectFrom('audit_log').select(['action', 'changes']).where('entity_id', '=', c.id).orderBy('id').execute();
+    expect(audit.map((a) => a.action)).toEqual(['campaign.created', 'campaign.updated']);
+    expect(audit[1].changes).toMatchObject({ alerts: { to: alerts } });
+  });
 });
 
 describe('declarations', () => {

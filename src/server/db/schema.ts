@@ -198,6 +198,8 @@ export interface CollectionCampaignsTable {
   /** `date`: always selected as text (`period_date::text`), written as 'YYYY-MM-DD'. */
   start_date: ColumnType<string, string, string>;
   status: CampaignStatus;
+  /** JSON of shared/schemas/collection.ts `alertSettingsSchema`. */
+  alert_settings: ColumnType<unknown, string | undefined, string>;
   created_by: string | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;

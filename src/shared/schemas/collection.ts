@@ -52,6 +52,44 @@ const communesSchema = z.array(inseeCodeSchema, { message: 'Liste de codes INSEE
 const nameSchema = z.string({ message: 'Nom requis.' }).trim().min(1, { message: 'Le nom ne peut pas être vide.' }).max(200, { message: 'Nom trop long (200 caractères au plus).' });
 const descriptionSchema = z.string({ message: 'Description invalide.' }).trim().max(4000, { message: 'Description trop longue (4 000 caractères au plus).' });
 
+// ---- alert levels ----
+
+/** Colour levels of a commune or of the department, lowest first. */
+export const alertLevels = ['vert', 'jaune', 'orange', 'rouge'] as const;
+export type AlertLevel = (typeof alertLevels)[number];
+export const alertLevelLabels: Record<AlertLevel, string> = { vert: 'Vert', jaune: 'Jaune', orange: 'Orange', rouge: 'Rouge' };
+/** What a rule measures over its window: the sum of counts, or that sum per 100,000 inhabitants. */
+export const alertMetrics = ['count', 'rate'] as const;
+export type AlertMetric = (typeof alertMetrics)[number];
+export const alertMetricLabels: Record<AlertMetric, string> = { count: 'Nombre', rate: 'Taux pour 100 000 habitants' };
+/** A rule applies to each commune, or to the department as a whole (sums over the communes asked). */
+export const alertScopes = ['commune', 'department'] as const;
+export type AlertScope = (typeof alertScopes)[number];
+export const alertScopeLabels: Record<AlertScope, string> = { commune: 'Chaque commune', department: 'Département' };
+
+/**
+ * "Level `level` when the `metric` of `indicator` (or the total) over the last `window` periods
+ * (days, or weeks for a weekly campaign) ending at the date is at least `threshold`."
+ * The indicator must be one of the campaign's keys, or "total" (checked by the server).
+ */
+export const alertRuleSchema = z.strictObject({
+  scope: z.enum(alertScopes, { message: 'Portée : « commune » ou « department ».' }).default('commune'),
+  level: z.enum(['jaune', 'orange', 'rouge'], { message: 'Niveau : jaune, orange ou rouge.' }),
+  indicator: z.string({ message: 'Indicateur requis.' }).regex(/^[a-z][a-z0-9_]{0,39}$/, { message: 'Indicateur invalide.' }).default(TOTAL_INDICATOR),
+  metric: z.enum(alertMetrics, { message: 'Mesure : « count » (nombre) ou « rate » (taux pour 100 000).' }),
+  window: z.number({ message: 'Fenêtre invalide.' }).int({ message: 'La fenêtre est un nombre entier de périodes.' }).min(1, { message: 'Fenêtre d’au moins 1 période.' }).max(90, { message: 'Fenêtre de 90 périodes au plus.' }).default(7),
+  threshold: z.number({ message: 'Seuil invalide.' }).finite().min(0, { message: 'Le seuil ne peut pas être négatif.' }).max(10_000_000, { message: 'Seuil trop grand.' }),
+});
+export type AlertRule = z.infer<typeof alertRuleSchema>;
+
+export const alertSettingsSchema = z.strictObject({
+  rules: z.array(alertRuleSchema, { message: 'Liste de règles attendue.' }).max(40, { message: '40 règles au plus.' }).default([]),
+  /** The level a statistical alarm (detection module) gives a commune; "none": shown, no colour. */
+  detectionLevel: z.enum(['none', 'jaune', 'orange', 'rouge'], { message: 'Niveau de la détection : none, jaune, orange ou rouge.' }).default('orange'),
+});
+export type AlertSettings = z.infer<typeof alertSettingsSchema>;
+export const DEFAULT_ALERT_SETTINGS: AlertSettings = { rules: [], detectionLevel: 'orange' };
+
 export const createCampaignBodySchema = z.strictObject({
   name: nameSchema,
   description: descriptionSchema.default(''),
@@ -62,6 +100,8 @@ export const createCampaignBodySchema = z.strictObject({
   /** INSEE codes of current communes of the department; all of them when absent. */
   communes: communesSchema.optional(),
   indicators: indicatorsSchema,
+  /** Alert rules; none (only the statistical detection, orange) when absent. */
+  alerts: alertSettingsSchema.optional(),
 });
 export type CreateCampaignBody = z.infer<typeof createCampaignBodySchema>;
 
@@ -74,6 +114,8 @@ export const updateCampaignBodySchema = z
     /** Only while the campaign is a draft. */
     communes: communesSchema.optional(),
     indicators: indicatorsSchema.optional(),
+    /** Any time, whatever the status. */
+    alerts: alertSettingsSchema.optional(),
   })
   .refine((v) => Object.keys(v).length > 0, { message: 'Aucune modification demandée.' });
 export type UpdateCampaignBody = z.infer<typeof updateCampaignBodySchema>;
@@ -94,6 +136,7 @@ export const campaignSummarySchema = z.object({
   status: z.enum(campaignStatuses),
   indicators: z.array(indicatorSchema),
   communeCount: z.number().int(),
+  alerts: alertSettingsSchema,
   createdAt: isoDateTimeSchema,
   updatedAt: isoDateTimeSchema,
 });
@@ -230,3 +273,110 @@ export const detectionSchema = z.object({
   ),
 });
 export type Detection = z.infer<typeof detectionSchema>;
+
+// ---- dashboard overview (map, levels, alarms) ----
+
+export const indicatorOrTotalSchema = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, { message: 'Indicateur invalide.' }).default(TOTAL_INDICATOR);
+
+/** Default window of the dashboard's "over 7 days" figures, in periods. */
+export const OVERVIEW_WINDOW = 7;
+
+export const overviewQuerySchema = z.strictObject({
+  date: isoDateSchema,
+  /** An indicator's key, or "total" (default) for the sum of every indicator. */
+  indicator: indicatorOrTotalSchema,
+});
+
+/** Why a commune (or the department) has its level, in French, e.g. "Taux sur 7 jours : 45,2 pour 100 000 ≥ seuil rouge 40". */
+export const alertReasonSchema = z.object({
+  source: z.enum(['rule', 'detection']),
+  level: z.enum(alertLevels),
+  message: z.string(),
+});
+export type AlertReason = z.infer<typeof alertReasonSchema>;
+
+/** Sum of the declared values over some periods; `rate` per 100,000 inhabitants (null without population). */
+export const aggregateSchema = z.object({
+  sum: z.number().int(),
+  /** Periods (or commune-periods for the department) actually declared in the span. */
+  answered: z.number().int(),
+  /** Periods (or commune-periods) expected in the span. */
+  expected: z.number().int(),
+  rate: z.number().nullable(),
+});
+export type Aggregate = z.infer<typeof aggregateSchema>;
+
+export const overviewCommuneSchema = z.object({
+  inseeCode: z.string(),
+  name: z.string(),
+  population: z.number().int().nullable(),
+  status: z.enum(completenessStatuses),
+  /** The date's value (indicator or total); null = not declared, never 0. */
+  value: z.number().int().nullable(),
+  /** The OVERVIEW_WINDOW periods ending at the date. */
+  window: aggregateSchema,
+  /** From the campaign's start to the date. */
+  period: aggregateSchema,
+  level: z.enum(alertLevels),
+  /** Level at the previous period: an alarm is "new" when `level` is above it. */
+  previousLevel: z.enum(alertLevels),
+  reasons: z.array(alertReasonSchema),
+  /** The statistical detection at the date (stored result, refreshed after each declaration); null when not computed. */
+  detection: z
+    .object({
+      method: z.enum(['noufaily2013', 'earsC3']),
+      alarm: z.boolean().nullable(),
+      expected: z.number().nullable(),
+      upperbound: z.number().nullable(),
+      explanation: z.string(),
+    })
+    .nullable(),
+});
+export type OverviewCommune = z.infer<typeof overviewCommuneSchema>;
+
+export const overviewSchema = z.object({
+  campaignId: uuidSchema,
+  date: z.string(),
+  indicator: z.string(),
+  indicatorLabel: z.string(),
+  windowPeriods: z.number().int(),
+  department: z.object({
+    code: z.string(),
+    name: z.string(),
+    population: z.number().int(),
+    value: z.number().int(),
+    window: aggregateSchema,
+    period: aggregateSchema,
+    level: z.enum(alertLevels),
+    previousLevel: z.enum(alertLevels),
+    reasons: z.array(alertReasonSchema),
+    /** How many communes at each level. */
+    levelCounts: z.record(z.enum(alertLevels), z.number().int()),
+  }),
+  communes: z.array(overviewCommuneSchema),
+  /** When the stored detection was last refreshed (null: never). */
+  detectionUpdatedAt: isoDateTimeSchema.nullable(),
+});
+export type Overview = z.infer<typeof overviewSchema>;
+
+// ---- department totals over time ----
+
+export const totalsQuerySchema = z.strictObject({ from: isoDateSchema, to: isoDateSchema });
+export const totalsSchema = z.object({
+  campaignId: uuidSchema,
+  /** One row per period of the span, oldest first, including periods nobody answered. */
+  periods: z.array(
+    z.object({
+      date: z.string(),
+      answered: z.number().int(),
+      asked: z.number().int(),
+      /** Sum of each indicator over the answers. */
+      values: z.record(z.string(), z.number().int()),
+      total: z.number().int(),
+    }),
+  ),
+});
+export type Totals = z.infer<typeof totalsSchema>;
+
+/** The morning report (PDF): a date. */
+export const reportQuerySchema = z.strictObject({ date: isoDateSchema });

@@ -3,12 +3,12 @@ import type { CampaignRow } from '../../db/schema';
 import type { Actor, AuthContext, Services } from '../../http/context';
 import { AppError, notFound } from '../../http/errors';
 import { topicOf } from '../../../shared/realtime';
-import type { CampaignDetail, CampaignSummary, CreateCampaignBody, UpdateCampaignBody } from '../../../shared/schemas/collection';
+import { TOTAL_INDICATOR, type AlertSettings, type CampaignDetail, type CampaignSummary, type CreateCampaignBody, type UpdateCampaignBody } from '../../../shared/schemas/collection';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { recordAudit } from '../audit';
 import { campaignAccess, visibleCampaignIdsSql, type CampaignAccess } from './collection.policy';
-import { presentCampaign } from './collection.presenter';
+import { alertSettingsOf, presentCampaign } from './collection.presenter';
 import { campaignQuery, communesOf, departmentCommunes, findCampaign, indicatorsOf, replaceCommunes, replaceIndicators } from './collection.repository';
 
 /** The campaign and how the caller sees it; "not found" when the caller may not see it at all. */
@@ -57,10 +57,20 @@ async function resolveCommunes(db: Kysely<DB>, departmentCode: string, codes: st
   return found;
 }
 
+/** Every rule names one of the campaign's indicators, or the total. */
+function checkAlertSettings(settings: AlertSettings, indicatorKeys: string[]): void {
+  const known = new Set([...indicatorKeys, TOTAL_INDICATOR]);
+  const issues = settings.rules.flatMap((r, i) =>
+    known.has(r.indicator) ? [] : [{ path: `alerts.rules.${i}.indicator`, code: 'unknown_indicator', message: `Indicateur inconnu dans cette campagne : « ${r.indicator} ».` }],
+  );
+  if (issues.length) throw new AppError('validation_failed', issues);
+}
+
 export async function createCampaign(services: Services, auth: AuthContext, actor: Actor, body: CreateCampaignBody): Promise<CampaignDetail> {
   const org = auth.organisation;
   if (org.kind !== 'prefecture' || !org.department_code) throw new AppError('prefecture_only');
   const departmentCode = org.department_code;
+  if (body.alerts) checkAlertSettings(body.alerts, body.indicators.map((i) => i.key));
   const id = await services.db.transaction().execute(async (tx) => {
     const communes = await resolveCommunes(tx, departmentCode, body.communes);
     const { id } = await tx
@@ -74,6 +84,7 @@ export async function createCampaign(services: Services, auth: AuthContext, acto
         deadline: body.deadline,
         start_date: body.startDate,
         status: body.status,
+        ...(body.alerts ? { alert_settings: JSON.stringify(body.alerts) } : {}),
         created_by: auth.user.id,
       })
       .returning('id')
@@ -130,6 +141,18 @@ export async function updateCampaign(services: Services, auth: AuthContext, acto
         await replaceCommunes(tx, id, codes);
         changes.communes = { count: codes.length };
       }
+    }
+    if (body.alerts !== undefined) {
+      const keys = (body.indicators ?? (await indicatorsOf(tx, [id])).map((i) => ({ key: i.key }))).map((i) => i.key);
+      checkAlertSettings(body.alerts, keys);
+      const before = alertSettingsOf(campaign.alert_settings);
+      if (JSON.stringify(before) !== JSON.stringify(body.alerts)) {
+        changes.alerts = { from: before, to: body.alerts };
+        set.alert_settings = JSON.stringify(body.alerts);
+      }
+    } else if (body.indicators !== undefined) {
+      // Indicators replaced in draft: rules naming a removed indicator would never match.
+      checkAlertSettings(alertSettingsOf(campaign.alert_settings), body.indicators.map((i) => i.key));
     }
     if (Object.keys(changes).length === 0) return;
     await tx.updateTable('collection_campaigns').set({ ...set, updated_at: sql`now()` }).where('id', '=', id).execute();

@@ -1,9 +1,15 @@
 import type { IndicatorRow } from '../../db/schema';
-import type { CampaignSummary, Declaration, Indicator } from '../../../shared/schemas/collection';
+import { alertSettingsSchema, DEFAULT_ALERT_SETTINGS, type AlertSettings, type CampaignSummary, type Declaration, type Indicator } from '../../../shared/schemas/collection';
 import type { CampaignSummaryRow, DeclarationViewRow } from './collection.repository';
 
 export function presentIndicator(r: IndicatorRow): Indicator {
   return { key: r.key, label: r.label, help: r.help, max: r.max_value };
+}
+
+/** The stored alert settings; the defaults if the JSON were ever unreadable (never fails a read). */
+export function alertSettingsOf(raw: unknown): AlertSettings {
+  const parsed = alertSettingsSchema.safeParse(raw);
+  return parsed.success ? parsed.data : DEFAULT_ALERT_SETTINGS;
 }
 
 export function presentCampaign(r: CampaignSummaryRow, indicators: IndicatorRow[]): CampaignSummary {
@@ -20,6 +26,7 @@ export function presentCampaign(r: CampaignSummaryRow, indicators: IndicatorRow[
     status: r.status,
     indicators: indicators.filter((i) => i.campaign_id === r.id).map(presentIndicator),
     communeCount: r.commune_count,
+    alerts: alertSettingsOf(r.alert_settings),
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
   };

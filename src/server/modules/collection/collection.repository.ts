@@ -13,6 +13,7 @@ const campaignColumns = [
   'c.period',
   'c.deadline',
   'c.status',
+  'c.alert_settings',
   'c.created_by',
   'c.created_at',
   'c.updated_at',
