@@ -39,6 +39,12 @@ const envSchema = z.object({
     .default(32768),
   WEB_DIST_DIR: z.string().default('dist/web'),
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Wait after a declaration before the detection refresh, to take the declarations of the same moment together; 0 = never by itself (tests). */
+  DETECTION_REFRESH_DELAY_MS: z.coerce.number({ message: 'DETECTION_REFRESH_DELAY_MS attend un nombre de millisecondes' }).int().min(0).max(600_000).default(200),
+  /** Validity of a commune contact's activation link. */
+  ACTIVATION_LINK_DAYS: z.coerce.number({ message: 'ACTIVATION_LINK_DAYS attend un nombre de jours' }).int().min(1).max(90).default(14),
+  /** Public address of the application, for the links it hands out (activation); by default the address the request came to. */
+  PUBLIC_URL: z.string().url({ message: 'PUBLIC_URL attend une adresse complète, par exemple https://vigie.prefecture.gouv.fr' }).optional(),
 });
 
 export type Config = Readonly<{
@@ -62,6 +68,9 @@ export type Config = Readonly<{
   scryptCost: number;
   webDistDir: string;
   attachmentMaxBytes: number;
+  detectionRefreshDelayMs: number;
+  activationLinkDays: number;
+  publicUrl: string | undefined;
 }>;
 
 export class ConfigError extends Error {
@@ -105,5 +114,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     scryptCost: e.SCRYPT_COST,
     webDistDir: path.resolve(e.WEB_DIST_DIR),
     attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
+    detectionRefreshDelayMs: e.DETECTION_REFRESH_DELAY_MS,
+    activationLinkDays: e.ACTIVATION_LINK_DAYS,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
   });
 }

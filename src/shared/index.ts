@@ -12,3 +12,4 @@ export * from './schemas/territory';
 export * from './schemas/health';
 export * from './schemas/logbook';
 export * from './schemas/collection';
+export * from './schemas/onboarding';

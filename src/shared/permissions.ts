@@ -40,10 +40,12 @@ export const permissions = [
   'collection.read',
   'collection.declare',
   'campaigns.manage',
+  'communes.onboard',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-// Collection (collecte): the permission says what a role may do; whose campaign or commune it is
+// Collection (collecte): the permission says what a role may do (`communes.onboard`: invite the
+// contacts of the department's communes, a prefecture's task); whose campaign or commune it is
 // is decided by the collection policy (a prefecture runs its campaigns, a commune sees those that
 // ask it and writes only its own declarations).
 const everyone: Permission[] = ['organisation.read', 'territory.read', 'announcements.read', 'realtime.subscribe', 'events.read', 'collection.read'];
@@ -64,9 +66,10 @@ export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     'logbookCatalogue.manage',
     'collection.declare',
     'campaigns.manage',
+    'communes.onboard',
   ]),
   // Coordinators run events: create, update and close them, manage tags and functions.
-  coordinator: new Set<Permission>([...everyone, 'users.read', 'shares.read', 'announcements.publish', 'events.manage', 'logbook.write', 'logbookCatalogue.manage', 'collection.declare', 'campaigns.manage']),
+  coordinator: new Set<Permission>([...everyone, 'users.read', 'shares.read', 'announcements.publish', 'events.manage', 'logbook.write', 'logbookCatalogue.manage', 'collection.declare', 'campaigns.manage', 'communes.onboard']),
   contributor: new Set<Permission>([...everyone, 'logbook.write', 'collection.declare']),
   reader: new Set<Permission>([...everyone]),
 };

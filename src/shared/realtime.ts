@@ -43,6 +43,10 @@ export const realtimeEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('campaign.updated'), campaign: campaignSummarySchema }),
   /** On `campaign:<id>`: a declaration submitted or corrected. */
   z.object({ kind: z.literal('declaration.saved'), declaration: declarationSchema, correction: z.boolean() }),
+  /** On `campaign:<id>`: the stored detection of these communes (and of the department) was recomputed from `from` on. */
+  z.object({ kind: z.literal('detection.updated'), campaignId: uuidSchema, areas: z.array(z.string()), from: z.string() }),
+  /** On `campaign:<id>`: declarations were imported (back-filled) in one go; dashboards reload. */
+  z.object({ kind: z.literal('declarations.imported'), campaignId: uuidSchema, count: z.number().int(), from: z.string(), to: z.string() }),
 ]);
 export type RealtimeEvent = z.infer<typeof realtimeEventSchema>;
 

@@ -9,7 +9,7 @@ export const TEST_PASSWORD = 'correct-horse-battery-staple';
 
 /** Settings for tests: fast scrypt, no logs, no demo data; overrides as environment strings. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', SCRYPT_COST: '1024', DEMO_DATA: 'false', DATA_DIR: '/nonexistent', ...overrides });
+  return loadConfig({ LOG_LEVEL: 'silent', SCRYPT_COST: '1024', DEMO_DATA: 'false', DATA_DIR: '/nonexistent', DETECTION_REFRESH_DELAY_MS: '0', ...overrides });
 }
 
 export interface TestApp extends App {

@@ -385,7 +385,8 @@ describe('completeness', () => {
     t.services.now = () => NOON;
     const noon = await get(TODAY);
     expect(noon.totals).toEqual({ asked: 3, answered: 2, missing: 1, late: 1 });
-    expect(noon.late).toEqual([{ inseeCode: '56121', name: 'Lorient', contacts: [lorient.users.contributor!.email, lorient.users.reader!.email].sort() }]);
+    const lorientPeople = [lorient.users.contributor!, lorient.users.reader!].map((u) => ({ name: u.display_name, email: u.email, jobTitle: '', phone: '' })).sort((a, b) => (a.email < b.email ? -1 : 1));
+    expect(noon.late).toEqual([{ inseeCode: '56121', name: 'Lorient', contacts: lorientPeople.map((p) => p.email), people: lorientPeople }]);
     // A past day: everyone who did not answer is late (Vannes' contacts included).
     const past = await get(YESTERDAY);
     expect(past.totals).toEqual({ asked: 3, answered: 0, missing: 3, late: 3 });

@@ -1,7 +1,7 @@
 // The route-table walker: every route of src/shared/routes.ts is checked for access, CSRF,
 // cross-organisation isolation and bad input. A new route without its cases fails this file
 // (the tables below are typed and checked against `routeIds`).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { sql, type Kysely } from 'kysely';
@@ -77,6 +77,8 @@ const validBodies: { [K in BodyRouteId]: (c: Ctx, o: OrgFixture) => Promise<Body
   }),
   updateCampaign: async () => ({ name: `Campagne renommée ${suffix()}`, deadline: '11:00' }),
   putDeclaration: async () => ({ values: { domicile: 1, ehpad: 0 } }),
+  checkActivation: async (c, o) => ({ token: (await freshInvitation(c, o)).token }),
+  activateAccount: async (c, o) => ({ token: (await freshInvitation(c, o)).token, password: 'mon-nouveau-secret-2026' }),
 };
 
 const today = () => parisDateTime(new Date()).date;
@@ -109,6 +111,24 @@ async function freshCampaign(c: Ctx, o: OrgFixture, status: 'active' | 'draft' =
     .execute();
   return { id, name, declarationId: decl.id, reason };
 }
+
+/** A contact of a commune of 56 invited by prefecture `o`, with its live activation token. */
+async function freshInvitation(c: Ctx, o: OrgFixture): Promise<{ userId: string; email: string; name: string; token: string }> {
+  const inseeCode = '56003';
+  let org = await c.db.selectFrom('organisations').select('id').where('kind', '=', 'commune').where('insee_code', '=', inseeCode).executeTakeFirst();
+  org ??= await buildOrganisation(c.db, { kind: 'commune', inseeCode, departmentCode: '56', name: `Commune d’Ambon ${suffix()}` });
+  const email = `contact-${suffix()}@ambon.test`;
+  const name = `Contact confidentiel ${suffix()}`;
+  const user = await buildUser(c.db, { organisationId: org.id, email, displayName: name });
+  const token = randomBytes(32).toString('base64url');
+  await c.db
+    .insertInto('commune_invitations')
+    .values({ user_id: user.id, prefecture_id: o.org.id, insee_code: inseeCode, job_title: 'Secrétaire de mairie', phone: '02 97 00 00 00', token_hash: createHash('sha256').update(token).digest('hex'), expires_at: new Date(Date.now() + 86_400_000) })
+    .execute();
+  return { userId: user.id, email, name, token };
+}
+
+const csvFile = (text: string) => ({ fileName: 'import.csv', contentType: 'text/csv', data: Buffer.from(text, 'utf8') });
 
 type CatalogueTable = 'event_types' | 'crisis_functions' | 'action_tags';
 
@@ -230,6 +250,20 @@ const requestFor: Record<RouteId, (c: Ctx, o: OrgFixture) => Promise<Req>> = {
   getDeclarationHistory: async (c, o) => ({ params: { id: (await freshCampaign(c, o)).id, inseeCode: '56260', date: addDays(today(), -1) } }),
   getCompleteness: async (c, o) => ({ params: { id: (await freshCampaign(c, o)).id }, query: { date: addDays(today(), -1) } }),
   getDetection: async (c, o) => ({ params: { id: (await freshCampaign(c, o)).id }, query: { inseeCode: '56260', days: '7' } }),
+  getOverview: async (c, o) => ({ params: { id: (await freshCampaign(c, o)).id }, query: { date: addDays(today(), -1), indicator: 'ehpad' } }),
+  getTotals: async (c, o) => ({ params: { id: (await freshCampaign(c, o)).id }, query: { from: addDays(today(), -7), to: today() } }),
+  getReportPdf: async (c, o) => ({ params: { id: (await freshCampaign(c, o)).id }, query: { date: addDays(today(), -1) } }),
+  exportDeclarationsCsv: async (c, o) => ({ params: { id: (await freshCampaign(c, o)).id }, query: { from: addDays(today(), -7), to: today() } }),
+  exportDeclarationsDhis2: async (c, o) => ({ params: { id: (await freshCampaign(c, o)).id }, query: { from: addDays(today(), -7), to: today() } }),
+  importDeclarations: async (c, o) => ({
+    params: { id: (await freshCampaign(c, o)).id },
+    multipart: csvFile(`date;code_insee;domicile;ehpad\n${addDays(today(), -2)};56121;1;0\n${addDays(today(), -2)};56260;0;2\n`),
+  }),
+  importContacts: async () => ({ multipart: csvFile(`code_insee;nom;email;fonction\n56003;Jeanne Essai;jeanne-${suffix()}@ambon.test;Secrétaire de mairie\n`) }),
+  listContacts: async () => ({}),
+  renewContactLink: async (c, o) => ({ params: { id: (await freshInvitation(c, o)).userId } }),
+  checkActivation: async (c, o) => ({ body: await validBodies.checkActivation(c, o) }),
+  activateAccount: async (c, o) => ({ body: await validBodies.activateAccount(c, o) }),
 };
 
 function urlOf(def: RouteDef, req: Req): string {
@@ -412,6 +446,8 @@ interface Cross {
   /** A's collection: an active campaign with a corrected declaration, and a draft. */
   aCampaign: Awaited<ReturnType<typeof freshCampaign>>;
   aDraft: Awaited<ReturnType<typeof freshCampaign>>;
+  /** A commune contact invited by A, not activated yet. */
+  aInvitation: Awaited<ReturnType<typeof freshInvitation>>;
   /** Strings of A's private data that must never appear in an answer to B. */
   secrets: string[];
 }
@@ -679,6 +715,43 @@ const crossOrgCases: Record<RouteId, (x: Cross) => Promise<void>> = {
     void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/campaigns/${x.aCampaign.id}/declarations/56260/${addDays(today(), -1)}/history`), 'not_found'),
   getCompleteness: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/campaigns/${x.aCampaign.id}/completeness?date=${today()}`), 'not_found'),
   getDetection: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/campaigns/${x.aCampaign.id}/detection?inseeCode=56260`), 'not_found'),
+  getOverview: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/campaigns/${x.aCampaign.id}/overview?date=${today()}`), 'not_found'),
+  getTotals: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/campaigns/${x.aCampaign.id}/totals?from=${addDays(today(), -7)}&to=${today()}`), 'not_found'),
+  getReportPdf: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/campaigns/${x.aCampaign.id}/report.pdf?date=${today()}`), 'not_found'),
+  exportDeclarationsCsv: async (x) =>
+    void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/campaigns/${x.aCampaign.id}/export.csv?from=${addDays(today(), -30)}&to=${today()}`), 'not_found'),
+  exportDeclarationsDhis2: async (x) =>
+    void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/campaigns/${x.aCampaign.id}/export.dhis2.json?from=${addDays(today(), -30)}&to=${today()}`), 'not_found'),
+  importDeclarations: async (x) => {
+    const m = multipartBody('file', 'b.csv', 'text/csv', Buffer.from(`date;code_insee;domicile;ehpad\n${addDays(today(), -1)};56260;9;9\n`));
+    expectError(await send(c.t.app, await x.asB(), 'POST', `/api/campaigns/${x.aCampaign.id}/import?reason=B`, { raw: m.payload, contentType: m.headers['content-type'] }), 'not_found');
+  },
+  importContacts: async (x) => {
+    // B invites into the same commune: its own invitation; A's contact, named again, is reported as existing, untouched.
+    const m = multipartBody('file', 'b.csv', 'text/csv', Buffer.from(`code_insee;nom;email\n56003;Contact de B;b-${suffix()}@ambon.test\n56003;Renommé par B;${x.aInvitation.email}\n`));
+    const res = await send(c.t.app, await x.asB(), 'POST', '/api/onboarding/contacts', { raw: m.payload, contentType: m.headers['content-type'] });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ created: 1, existing: 1 });
+    expectNoSecretOf(x, res);
+  },
+  listContacts: async (x) => {
+    const res = await send(c.t.app, await x.asB(), 'GET', '/api/onboarding/contacts');
+    expect(res.statusCode).toBe(200);
+    expect((res.json().contacts as Array<{ userId: string }>).map((k) => k.userId)).not.toContain(x.aInvitation.userId);
+    expectNoSecretOf(x, res);
+  },
+  renewContactLink: async (x) => void expectError(await send(c.t.app, await x.asB(), 'POST', `/api/onboarding/contacts/${x.aInvitation.userId}/link`), 'not_found'),
+  checkActivation: async (x) => {
+    const res = await send(c.t.app, null, 'POST', '/api/activation/check', { json: { token: randomBytes(32).toString('base64url') } });
+    expectError(res, 'activation_invalid');
+    expectNoSecretOf(x, res);
+  },
+  activateAccount: async (x) => {
+    const res = await send(c.t.app, null, 'POST', '/api/activation', { json: { token: randomBytes(32).toString('base64url'), password: 'un-mot-de-passe-de-b' } });
+    expectError(res, 'activation_invalid');
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expectNoSecretOf(x, res);
+  },
 };
 
 async function listHoldsNothingOfA(x: Cross, url: string) {
@@ -737,6 +810,14 @@ async function snapshotOf(orgId: string) {
       .where('d.campaign_id', 'in', campaignsOf)
       .orderBy('h.id')
       .execute(),
+    invitations: await db.selectFrom('commune_invitations').selectAll().where('prefecture_id', '=', orgId).orderBy('user_id').execute(),
+    invitedUsers: await db
+      .selectFrom('users')
+      .select(['id', 'email', 'display_name', 'role', 'status', 'password_hash'])
+      .where('id', 'in', db.selectFrom('commune_invitations').select('user_id').where('prefecture_id', '=', orgId))
+      .orderBy('id')
+      .execute(),
+    detection: await db.selectFrom('collection_detection').selectAll().where('campaign_id', 'in', campaignsOf).orderBy('campaign_id').orderBy('area').orderBy('period_date').execute(),
     campaignRealtime: await db
       .selectFrom('realtime_messages')
       .select(['topic', 'seq'])
@@ -774,7 +855,9 @@ describe('cross-organisation isolation', () => {
     const aTag = await freshCatalogueItem(c, c.A, 'action_tags');
     const aCampaign = await freshCampaign(c, c.A);
     const aDraft = await freshCampaign(c, c.A, 'draft');
+    const aInvitation = await freshInvitation(c, c.A);
     x = {
+      aInvitation,
       aCampaign,
       aDraft,
       aEvent,
@@ -799,6 +882,8 @@ describe('cross-organisation isolation', () => {
         aFunction,
         aTag,
         ...[aCampaign, aDraft].flatMap((k) => [k.id, k.name, k.declarationId, k.reason]),
+        aInvitation.userId,
+        aInvitation.name,
       ],
     };
   });

@@ -104,6 +104,9 @@ export interface RowCounts {
   collection_campaign_communes: number;
   collection_declarations: number;
   collection_declaration_history: number;
+  collection_detection: number;
+  collection_detection_queue: number;
+  commune_invitations: number;
 }
 
 /** Row counts of every table a request could write. */
@@ -127,7 +130,10 @@ export async function countRows(db: Kysely<DB>): Promise<RowCounts> {
            (SELECT count(*) FROM collection_indicators)::int AS collection_indicators,
            (SELECT count(*) FROM collection_campaign_communes)::int AS collection_campaign_communes,
            (SELECT count(*) FROM collection_declarations)::int AS collection_declarations,
-           (SELECT count(*) FROM collection_declaration_history)::int AS collection_declaration_history`.execute(db);
+           (SELECT count(*) FROM collection_declaration_history)::int AS collection_declaration_history,
+           (SELECT count(*) FROM collection_detection)::int AS collection_detection,
+           (SELECT count(*) FROM collection_detection_queue)::int AS collection_detection_queue,
+           (SELECT count(*) FROM commune_invitations)::int AS commune_invitations`.execute(db);
   return r.rows[0];
 }
 

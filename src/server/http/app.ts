@@ -26,7 +26,8 @@ import { territoryHandlers } from '../modules/territory';
 import { healthHandlers } from '../modules/health/health.routes';
 import { eventsHandlers, findEvent, canReadEvent } from '../modules/events';
 import { logbookHandlers } from '../modules/logbook';
-import { collectionHandlers, canSubscribeCampaign } from '../modules/collection';
+import { collectionHandlers, canSubscribeCampaign, DetectionRefresher } from '../modules/collection';
+import { onboardingHandlers } from '../modules/onboarding';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,6 +47,7 @@ export const allHandlers: RouteHandlers = {
   ...eventsHandlers,
   ...logbookHandlers,
   ...collectionHandlers,
+  ...onboardingHandlers,
 };
 
 /** Routes a user who must change a temporary password may still call. */
@@ -86,7 +88,17 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     retentionDays: config.realtimeRetentionDays,
     validateSession: (id) => isSessionLive(services, id),
   });
-  const services: Services = { config, database, db: database.db, realtime: hub, now: () => new Date() };
+  const services: Services = {
+    config,
+    database,
+    db: database.db,
+    realtime: hub,
+    now: () => new Date(),
+    jobs: { detection: { kick: () => {}, flush: async () => {} } },
+  };
+  const refresher = new DetectionRefresher(services, app.log, config.detectionRefreshDelayMs);
+  services.jobs.detection = refresher;
+  app.addHook('onReady', async () => refresher.start());
 
   app.decorateRequest('auth', null);
   await app.register(cookie);
@@ -235,6 +247,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   });
 
   app.addHook('onClose', async () => {
+    await refresher.stop();
     await hub.stop();
   });
   return { app, services, hub };

@@ -41,4 +41,11 @@ export interface Services {
   realtime: RealtimeHub;
   /** The wall clock of the rules that depend on the hour (collection deadlines); tests replace it. */
   now: () => Date;
+  /** Background work started after a commit. */
+  jobs: BackgroundJobs;
+}
+
+export interface BackgroundJobs {
+  /** Recomputes the stored detection of the queued communes (collection). */
+  detection: { kick(): void; flush(): Promise<void> };
 }

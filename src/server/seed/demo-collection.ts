@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { addDays, parisDateTime } from '../modules/collection/paris-time';
+import { queueDetection } from '../modules/collection';
 
 // The demo campaign of the Préfecture du Morbihan: daily COVID-19 deaths by place, every commune
 // of the department, about 90 days of history drawn from a fixed-seed generator (the same data at
@@ -91,5 +92,7 @@ export async function seedDemoCollection(tx: Kysely<DB>, prefecture: { id: strin
   }
   // One statement per 500 rows: PGlite pays per statement.
   for (let i = 0; i < rows.length; i += 500) await tx.insertInto('collection_declarations').values(rows.slice(i, i + 500)).execute();
+  // The stored detection of every commune is computed by the refresher once the server runs.
+  await queueDetection(tx, id, communes.map((c) => ({ inseeCode: c.insee_code, fromDate: start })));
   return id;
 }

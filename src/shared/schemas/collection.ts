@@ -234,8 +234,15 @@ export const completenessSchema = z.object({
   communes: z.array(
     z.object({ inseeCode: z.string(), name: z.string(), population: z.number().int().nullable(), status: z.enum(completenessStatuses), declaredAt: isoDateTimeSchema.nullable() }),
   ),
-  /** Late communes with the e-mails of their organisation's active accounts, for reminding. */
-  late: z.array(z.object({ inseeCode: z.string(), name: z.string(), contacts: z.array(z.string()) })),
+  /** Late communes with the e-mails of their organisation's active accounts, for reminding; `people` adds names, functions and phones. */
+  late: z.array(
+    z.object({
+      inseeCode: z.string(),
+      name: z.string(),
+      contacts: z.array(z.string()),
+      people: z.array(z.object({ name: z.string(), email: z.string(), jobTitle: z.string(), phone: z.string() })),
+    }),
+  ),
 });
 export type Completeness = z.infer<typeof completenessSchema>;
 
@@ -354,8 +361,10 @@ export const overviewSchema = z.object({
     levelCounts: z.record(z.enum(alertLevels), z.number().int()),
   }),
   communes: z.array(overviewCommuneSchema),
-  /** When the stored detection was last refreshed (null: never). */
+  /** When the stored detection shown was computed (null: never). */
   detectionUpdatedAt: isoDateTimeSchema.nullable(),
+  /** Communes whose detection is waiting to be recomputed (a refresh is under way when > 0). */
+  detectionPending: z.number().int(),
 });
 export type Overview = z.infer<typeof overviewSchema>;
 
@@ -380,3 +389,39 @@ export type Totals = z.infer<typeof totalsSchema>;
 
 /** The morning report (PDF): a date. */
 export const reportQuerySchema = z.strictObject({ date: isoDateSchema });
+
+// ---- interoperability: exports and back-filling import ----
+
+export const collectionExportQuerySchema = z.strictObject({ from: isoDateSchema, to: isoDateSchema });
+
+/**
+ * Options of a CSV import (query string of the upload). `reason`: the reason written in the history
+ * of every declaration the file changes (required when it changes any). `dryRun`: check only.
+ */
+export const importQuerySchema = z.strictObject({
+  reason: z.string({ message: 'Motif invalide.' }).trim().min(1, { message: 'Le motif ne peut pas être vide.' }).max(500, { message: 'Motif trop long (500 caractères au plus).' }).optional(),
+  dryRun: z.enum(['true', 'false'], { message: 'dryRun : true ou false.' }).transform((v) => v === 'true').optional(),
+});
+
+export const importResultSchema = z.object({
+  campaignId: uuidSchema,
+  dryRun: z.boolean(),
+  /** Data lines read. */
+  lines: z.number().int(),
+  created: z.number().int(),
+  corrected: z.number().int(),
+  unchanged: z.number().int(),
+  communes: z.number().int(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+});
+export type ImportResult = z.infer<typeof importResultSchema>;
+
+/** One problem of an import (details of `import_invalid`): line 1 is the header. */
+export const importIssueSchema = z.object({ line: z.number().int(), column: z.string().optional(), code: z.string(), message: z.string() });
+export type ImportIssue = z.infer<typeof importIssueSchema>;
+
+/** The fixed columns of the collection CSV (export and import), before one column per indicator key. */
+export const COLLECTION_CSV_COLUMNS = ['date', 'code_insee', 'commune'] as const;
+/** Columns the export adds after the indicators; the import accepts and ignores them. */
+export const COLLECTION_CSV_INFO_COLUMNS = ['total', 'version', 'declare_par', 'declare_le', 'modifie_par', 'modifie_le'] as const;

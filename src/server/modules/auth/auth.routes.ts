@@ -3,7 +3,7 @@ import { defineHandlers } from '../../http/route';
 import type { Services } from '../../http/context';
 import * as auth from './auth.service';
 
-function setSessionCookie(services: Services, req: FastifyRequest, reply: FastifyReply, rawToken: string) {
+export function setSessionCookie(services: Services, req: FastifyRequest, reply: FastifyReply, rawToken: string) {
   reply.setCookie(auth.SESSION_COOKIE, rawToken, {
     path: '/',
     httpOnly: true,

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../http/errors';
 import type { Actor, AuthContext, Services } from '../../http/context';
@@ -113,19 +114,37 @@ export async function login(services: Services, body: LoginBody, ip: string, use
   }
   if (user.status !== 'active') throw new AppError('account_disabled');
 
+  return openSession(services, user, ip, userAgent);
+}
+
+/**
+ * Opens a session for a user whose identity was just proven (password, activation link): new
+ * token, throttling cleared, last login, audit; one transaction.
+ */
+export async function openSession(
+  services: Services,
+  user: { id: string; email: string; organisation_id: string },
+  ip: string,
+  userAgent: string | null,
+  audit: { action: string; changes?: Record<string, unknown> } = { action: 'auth.login' },
+  inTransaction?: (tx: Kysely<DB>) => Promise<void>,
+): Promise<LoginResult> {
+  const { db, config } = services;
   const rawToken = token();
   const id = sha256(rawToken);
   const csrfToken = token();
   const expiresAt = new Date(Date.now() + config.sessionTtlMs);
   await db.transaction().execute(async (tx) => {
-    await repo.clearThrottle(tx, aKey);
+    if (inTransaction) await inTransaction(tx);
+    await repo.clearThrottle(tx, repo.accountKey(user.email));
     await repo.insertSession(tx, { id, userId: user.id, csrfToken, expiresAt, ip, userAgent: userAgent?.slice(0, 300) ?? null });
     await tx.updateTable('users').set({ last_login_at: sql`now()` }).where('id', '=', user.id).execute();
     await recordAudit(tx, { userId: user.id, organisationId: user.organisation_id, ip }, {
-      action: 'auth.login',
+      action: audit.action,
       entityType: 'user',
       entityId: user.id,
       organisationId: user.organisation_id,
+      ...(audit.changes ? { changes: audit.changes } : {}),
     });
   });
   const auth = await authenticate(services, rawToken);

@@ -1,4 +1,4 @@
-export { authHandlers } from './auth.routes';
-export { authenticate, isSessionLive, presentSession, SESSION_COOKIE } from './auth.service';
+export { authHandlers, setSessionCookie } from './auth.routes';
+export { authenticate, isSessionLive, openSession, presentSession, SESSION_COOKIE, type LoginResult } from './auth.service';
 export { hashPassword, verifyPassword, generateTemporaryPassword } from './password';
 export { accountKey, lockedEmails, clearThrottle, deleteUserSessions } from './auth.repository';

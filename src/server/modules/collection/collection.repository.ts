@@ -164,14 +164,15 @@ export async function completenessRows(db: Kysely<DB>, campaignId: string, date:
     .execute();
 }
 
-/** E-mails of the active accounts of the commune organisations of these INSEE codes. */
-export async function communeContacts(db: Kysely<DB>, codes: string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
+/** Contacts of the commune organisations of these INSEE codes: active accounts, with the function and phone given when the prefecture invited them. */
+export async function communeContacts(db: Kysely<DB>, codes: string[]): Promise<Map<string, Array<{ name: string; email: string; jobTitle: string; phone: string }>>> {
+  const out = new Map<string, Array<{ name: string; email: string; jobTitle: string; phone: string }>>();
   if (codes.length === 0) return out;
   const rows = await db
     .selectFrom('users as u')
     .innerJoin('organisations as o', 'o.id', 'u.organisation_id')
-    .select(['o.insee_code', 'u.email'])
+    .leftJoin('commune_invitations as i', 'i.user_id', 'u.id')
+    .select(['o.insee_code', 'u.email', 'u.display_name', 'i.job_title', 'i.phone'])
     .where('o.kind', '=', 'commune')
     .where('o.insee_code', 'in', codes)
     .where('u.status', '=', 'active')
@@ -179,7 +180,7 @@ export async function communeContacts(db: Kysely<DB>, codes: string[]): Promise<
     .execute();
   for (const r of rows) {
     const list = out.get(r.insee_code!) ?? [];
-    list.push(r.email);
+    list.push({ name: r.display_name, email: r.email, jobTitle: r.job_title ?? '', phone: r.phone ?? '' });
     out.set(r.insee_code!, list);
   }
   return out;
@@ -188,7 +189,7 @@ export async function communeContacts(db: Kysely<DB>, codes: string[]): Promise<
 /** Declared values of one commune, by date (ascending); `indicator` null = the sum of every value. */
 export async function seriesRows(db: Kysely<DB>, campaignId: string, inseeCode: string, indicator: string | null, to: string) {
   const value = indicator === null
-    ? sql<number>`(SELECT coalesce(sum((e.value)::text::int), 0)::int FROM jsonb_each(d."values") e)`
+    ? sql<number>`d.total`
     : sql<number>`coalesce((d."values" ->> ${indicator})::int, 0)`;
   const r = await sql<{ date: string; value: number }>`
     SELECT d.period_date::text AS date, ${value} AS value FROM collection_declarations d

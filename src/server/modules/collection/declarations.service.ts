@@ -19,6 +19,7 @@ import {
   recentHistory,
 } from './collection.repository';
 import { requireCampaign } from './campaigns.service';
+import { queueDetection } from './detection.refresher';
 import { daysBetween, dueOf, isoWeekday, isPast, parisDateTime } from './paris-time';
 
 /** Longest period one list of declarations covers (a year of a whole department: ~91,000 rows at most). */
@@ -89,7 +90,7 @@ export async function putDeclaration(
   p: { id: string; inseeCode: string; date: string },
   body: PutDeclarationBody,
 ): Promise<{ declaration: Declaration; created: boolean }> {
-  return services.db.transaction().execute(async (tx) => {
+  const result = await services.db.transaction().execute(async (tx) => {
     // The campaign row is shared-locked: declarations go on together, a status change waits.
     const { campaign } = await requireCommune(tx, auth, p.id, p.inseeCode, 'share');
     if (campaign.status !== 'active') throw new AppError('campaign_not_active');
@@ -101,7 +102,7 @@ export async function putDeclaration(
     // Inserted first when absent: two first submissions at once meet on the unique key, and the
     // second one then follows the path of an existing declaration (idempotent or correction).
     let existing = await findDeclaration(tx, campaign.id, p.inseeCode, p.date, true);
-    if (existing && sameValues(existing.values, values)) return { declaration: presentDeclaration(existing), created: false };
+    if (existing && sameValues(existing.values, values)) return { declaration: presentDeclaration(existing), created: false, changed: false };
     if (existing && !body.reason) throw new AppError('reason_required');
 
     const history = await recentHistory(tx, campaign.id, p.inseeCode, p.date);
@@ -135,7 +136,7 @@ export async function putDeclaration(
       if (inserted) created = true;
       else {
         existing = (await findDeclaration(tx, campaign.id, p.inseeCode, p.date, true))!;
-        if (sameValues(existing.values, values)) return { declaration: presentDeclaration(existing), created: false };
+        if (sameValues(existing.values, values)) return { declaration: presentDeclaration(existing), created: false, changed: false };
         if (!body.reason) throw new AppError('reason_required');
       }
     }
@@ -179,8 +180,11 @@ export async function putDeclaration(
     await recordAudit(tx, actor, { ...audit, organisationId: campaign.organisation_id });
     if (auth.user.organisationId !== campaign.organisation_id) await recordAudit(tx, actor, { ...audit, organisationId: auth.user.organisationId });
     await services.realtime.publish(tx, topicOf('campaign', campaign.id), { kind: 'declaration.saved', declaration, correction: !created });
-    return { declaration, created };
+    await queueDetection(tx, campaign.id, [{ inseeCode: p.inseeCode, fromDate: p.date }]);
+    return { declaration, created, changed: true };
   });
+  if (result.changed) services.jobs.detection.kick();
+  return { declaration: result.declaration, created: result.created };
 }
 
 export async function listDeclarations(services: Services, auth: AuthContext, id: string, q: { from: string; to: string; inseeCode?: string }): Promise<Declaration[]> {
@@ -232,7 +236,10 @@ export async function completeness(services: Services, auth: AuthContext, id: st
     totals: { asked: communes.length, answered, missing: communes.length - answered, late: late.length },
     valueTotals,
     communes,
-    late: late.map((c) => ({ inseeCode: c.inseeCode, name: c.name, contacts: contacts.get(c.inseeCode) ?? [] })),
+    late: late.map((c) => {
+      const people = contacts.get(c.inseeCode) ?? [];
+      return { inseeCode: c.inseeCode, name: c.name, contacts: people.map((p) => p.email), people };
+    }),
   };
 }
 
