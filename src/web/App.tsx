@@ -10,6 +10,10 @@ import { EventPage } from './pages/events/EventPage';
 import { EventsListPage } from './pages/events/EventsList';
 import { SearchPage } from './pages/Search';
 import { CampaignPage, CampaignsPage } from './pages/collecte/Collecte';
+import { CampaignFormPage } from './pages/collecte/CampaignForm';
+import { ContactsPage } from './pages/collecte/Contacts';
+import { ReportPage } from './pages/collecte/Report';
+import { ActivationPage } from './pages/Activation';
 import { SharesPage } from './pages/admin/Shares';
 import { UsersPage } from './pages/admin/Users';
 import { AccessDeniedPage, NotFoundPage } from './pages/Errors';
@@ -46,6 +50,13 @@ function RequirePermission({ permission, children }: { permission: Permission; c
   return state.session.permissions.includes(permission) ? <>{children}</> : <AccessDeniedPage />;
 }
 
+/** The activation page waits for the session check, then shows whoever is signed in the link's account form. */
+function ActivationRoute() {
+  const { state } = useSessionContext();
+  if (state.status === 'loading') return <Loading />;
+  return <ActivationPage />;
+}
+
 function LoginRoute() {
   const { state } = useSessionContext();
   if (state.status === 'loading') return <Loading />;
@@ -57,6 +68,7 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/connexion" element={<LoginRoute />} />
+      <Route path="/activation" element={<ActivationRoute />} />
       <Route element={<Authenticated />}>
         <Route index element={<HomePage />} />
         <Route path="mon-compte" element={<AccountPage />} />
@@ -93,10 +105,42 @@ export function AppRoutes() {
           }
         />
         <Route
+          path="collecte/nouvelle"
+          element={
+            <RequirePermission permission="campaigns.manage">
+              <CampaignFormPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="collecte/communes"
+          element={
+            <RequirePermission permission="communes.onboard">
+              <ContactsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
           path="collecte/:campaignId"
           element={
             <RequirePermission permission="collection.read">
               <CampaignPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="collecte/:campaignId/parametres"
+          element={
+            <RequirePermission permission="campaigns.manage">
+              <CampaignFormPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="collecte/:campaignId/rapport"
+          element={
+            <RequirePermission permission="collection.read">
+              <ReportPage />
             </RequirePermission>
           }
         />

@@ -1,7 +1,7 @@
 // Registry of the shell's navigation entries. Each capability (main courante, collecte, carte...)
 // registers its entries here; the shell shows only those the user's permissions allow.
 
-import type { Permission } from '../shared';
+import type { OrganisationKind, Permission } from '../shared';
 import type { MessageKey } from './i18n';
 import type { IconName } from './components/Icon';
 
@@ -20,6 +20,8 @@ export interface NavEntry {
   order?: number;
   /** Highlight only on exact path match (the home page). */
   end?: boolean;
+  /** Only for these kinds of organisation (a prefecture's pages); every kind when absent. */
+  organisationKinds?: readonly OrganisationKind[];
 }
 
 const entries: NavEntry[] = [];
@@ -41,13 +43,13 @@ export function isAllowed(entry: Pick<NavEntry, 'permission'>, permissions: read
 }
 
 /** Visible entries grouped by section, in order. */
-export function visibleNav(permissions: readonly Permission[]): { section: NavSection; entries: NavEntry[] }[] {
+export function visibleNav(permissions: readonly Permission[], kind?: OrganisationKind): { section: NavSection; entries: NavEntry[] }[] {
   const sections: NavSection[] = ['main', 'admin'];
   return sections
     .map((section) => ({
       section,
       entries: entries
-        .filter((e) => (e.section ?? 'main') === section && isAllowed(e, permissions))
+        .filter((e) => (e.section ?? 'main') === section && isAllowed(e, permissions) && (!e.organisationKinds || !kind || e.organisationKinds.includes(kind)))
         .sort((a, b) => (a.order ?? 100) - (b.order ?? 100)),
     }))
     .filter((g) => g.entries.length > 0);
@@ -76,4 +78,7 @@ registerNav(
 );
 
 // Collecte: the prefecture follows its campaigns, a commune reaches its declaration form.
-registerNav({ path: '/collecte', label: 'nav.collection', icon: 'list', permission: 'collection.read', section: 'main', order: 5 });
+registerNav(
+  { path: '/collecte', label: 'nav.collection', icon: 'list', permission: 'collection.read', section: 'main', order: 5 },
+  { path: '/collecte/communes', label: 'nav.contacts', icon: 'users', permission: 'communes.onboard', section: 'admin', order: 8, organisationKinds: ['prefecture'] },
+);

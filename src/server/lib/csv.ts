@@ -34,14 +34,26 @@ export async function readUpload(file: MultipartFile | undefined, maxBytes: numb
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const cp1252 = new TextDecoder('windows-1252');
+
+/**
+ * Windows-1252's 0x80–0x9F (’ “ ” – — … œ € ...). Node 20.18+ decodes 'windows-1252' as Latin-1,
+ * where these bytes are control characters (nodejs/node#56542), so they are mapped here; the
+ * five bytes Windows-1252 leaves undefined stay as they are.
+ */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+function decodeCp1252(data: Buffer): string {
+  let out = '';
+  for (const b of data) out += b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80] : String.fromCharCode(b);
+  return out;
+}
 
 export function decodeText(data: Buffer): string {
   let text: string;
   try {
     text = utf8.decode(data);
   } catch {
-    text = cp1252.decode(data);
+    text = decodeCp1252(data);
   }
   return text.replace(/^\ufeff/, '');
 }

@@ -2,7 +2,7 @@
 // Same-origin cookie session; every non-GET request carries the session's CSRF token.
 
 import type { z } from 'zod';
-import { attachmentSchema, buildPath, errorMessages, routes, type Attachment, type ErrorCode, type RouteId } from '../../shared';
+import { attachmentSchema, buildPath, errorMessages, routes, type Attachment, type ErrorCode, type RouteDef, type RouteId } from '../../shared';
 import { t } from '../i18n';
 
 type Routes = typeof routes;
@@ -193,6 +193,51 @@ export async function uploadAttachment(eventId: string, file: File, signal?: Abo
   const parsed = attachmentSchema.safeParse(data);
   if (!parsed.success) throw new ApiError(res.status, 'bad_response', t('error.unexpected'));
   return parsed.data;
+}
+
+type MultipartRouteId = { [K in RouteId]: (typeof routes)[K] extends { multipart: true } ? K : never }[RouteId];
+
+/**
+ * Uploads one file (multipart/form-data, field `file`) to a multipart route of the table and
+ * returns its typed answer; errors are `ApiError`s in French, with the server's `details`
+ * (line-by-line problems of an import, for instance).
+ */
+export async function uploadFile<K extends MultipartRouteId>(
+  id: K,
+  file: File,
+  options: { params?: Record<string, string>; query?: Record<string, unknown>; signal?: AbortSignal } = {},
+): Promise<ResponseOf<K>> {
+  const route = routes[id] as RouteDef;
+  const form = new FormData();
+  form.append('file', file, file.name);
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(buildPath(route.path, options.params) + queryString(options.query), { method: route.method, credentials: 'include', headers, body: form, signal: options.signal });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'network_error', t('error.network'));
+  }
+  let data: unknown;
+  try {
+    data = await res.json();
+  } catch {
+    data = undefined;
+  }
+  if (!res.ok) {
+    const err = (data as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+    if (err && isErrorCode(err.code)) {
+      const message = typeof err.message === 'string' && err.message ? err.message : errorMessages[err.code];
+      if (res.status === 401) onUnauthenticated?.(err.code);
+      throw new ApiError(res.status, err.code, message, err.details);
+    }
+    if (res.status === 413) throw new ApiError(413, 'file_too_large', errorMessages.file_too_large);
+    throw new ApiError(res.status, 'bad_response', t('error.unexpected'));
+  }
+  const parsed = route.response ? route.response.safeParse(data) : { success: true as const, data };
+  if (!parsed.success) throw new ApiError(res.status, 'bad_response', t('error.unexpected'));
+  return parsed.data as ResponseOf<K>;
 }
 
 /** URL of a GET route (downloads, images), with its query string. */

@@ -1,3 +1,4 @@
+import { useQueueRunner } from '../pages/collecte/offlineQueue';
 import { useEffect, useId, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { organisationKindLabels, roleLabels } from '../../shared';
@@ -21,7 +22,7 @@ function initials(name: string): string {
 
 function NavList({ onNavigate }: { onNavigate?: () => void }) {
   const session = useSession();
-  const groups = visibleNav(session.permissions);
+  const groups = visibleNav(session.permissions, session.organisation.kind);
   return (
     <>
       {groups.map((g) => (
@@ -119,6 +120,8 @@ export function Shell() {
   const [menuOpen, setMenuOpen] = useState(false);
   const location = useLocation();
   const mainRef = useRef<HTMLElement>(null);
+  // Declarations typed without network leave the device as soon as it is back.
+  useQueueRunner(session.permissions.includes('collection.declare') ? session.user.id : null);
 
   // Close the phone menu and move focus to the content on navigation.
   useEffect(() => {

@@ -103,7 +103,8 @@ export async function overview(services: Services, auth: AuthContext, id: string
   for (const r of settings.rules) pairs.set(sumKey(r.indicator, r.window), { indicator: r.indicator, window: r.window });
   const list = [...pairs.values()];
   const maxWindow = Math.max(...list.map((p) => p.window));
-  const lo = addDays(D, -maxWindow * step);
+  // The previous period's window reaches one period further back than the current one.
+  const lo = addDays(D, -(maxWindow + 1) * step);
   const columns = list.flatMap((p, i) => {
     const e = valueExpr(p.indicator);
     const curFrom = addDays(D, -p.window * step);

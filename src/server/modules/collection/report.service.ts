@@ -37,9 +37,11 @@ export async function reportPdf(services: Services, auth: AuthContext, id: strin
   const indicators = await indicatorsOf(db, [id]);
   const step = campaign.period === 'weekly' ? 7 : 1;
   const weekFrom = addDays(date, -(OVERVIEW_WINDOW - 1) * step);
-  const since = daysBetween(campaign.start_date, date) > 366 ? addDays(date, -366) : campaign.start_date;
+  // A date before the campaign's start gives empty spans (from = to = date), never a reversed one.
+  const first = campaign.start_date < date ? campaign.start_date : date;
+  const since = daysBetween(first, date) > 366 ? addDays(date, -366) : first;
   const [week, all] = await Promise.all([
-    totals(services, auth, id, { from: weekFrom < campaign.start_date ? campaign.start_date : weekFrom, to: date }),
+    totals(services, auth, id, { from: weekFrom < first ? first : weekFrom, to: date }),
     totals(services, auth, id, { from: since, to: date }),
   ]);
   const outlines = await sql<{ insee_code: string; outline: Geometry | null }>`SELECT m.insee_code, m.outline FROM collection_campaign_communes cc

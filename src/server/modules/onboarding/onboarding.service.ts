@@ -179,6 +179,9 @@ export async function importContacts(services: Services, auth: AuthContext, acto
   const unusable = await hashPassword(newToken(), services.config.scryptCost);
   const expiresAt = new Date(services.now().getTime() + services.config.activationLinkDays * 86_400_000);
   const result = await services.db.transaction().execute(async (tx) => {
+    // One import at a time (any prefecture): the same file sent twice at once, or two prefectures
+    // inviting into the same commune, would otherwise both create the account or the organisation.
+    await sql`SELECT pg_advisory_xact_lock(hashtext('vigie.onboarding.import'))`.execute(tx);
     const existingUsers = new Map((await repo.usersByEmail(tx, lines.map((l) => l.email))).map((u) => [u.email, u]));
     const orgs = new Map<string, string>();
     for (const o of await repo.communeOrganisations(tx, [...new Set(lines.map((l) => l.inseeCode))])) if (!orgs.has(o.insee_code!)) orgs.set(o.insee_code!, o.id);
@@ -312,6 +315,7 @@ export async function activate(services: Services, token: string, password: stri
     if (!spent) throw new AppError('activation_invalid');
     await tx.updateTable('users').set({ password_hash: hash, must_change_password: false, password_changed_at: sql`now()`, updated_at: sql`now()` }).where('id', '=', row.user_id).execute();
     const ended = await deleteUserSessions(tx, row.user_id);
-    if (ended.length) await services.realtime.endSessions(tx, { userIds: [row.user_id] }, 'password_reset');
+    // The sessions ended, not the user: the new session's socket may already be open.
+    if (ended.length) await services.realtime.endSessions(tx, { sessionIds: ended }, 'password_reset');
   });
 }

@@ -3,12 +3,14 @@ import { Link, useParams } from 'react-router';
 import { campaignPeriodLabels, campaignStatusLabels, type CampaignDetail, type CampaignSummary } from '../../../shared';
 import { api, errorMessage } from '../../api/client';
 import { Alert } from '../../components/Alert';
+import { Icon } from '../../components/Icon';
 import { formatDateTime, t } from '../../i18n';
 import { useSession } from '../../session';
 import { usePageTitle } from '../../usePageTitle';
 import { DashboardPage } from './Dashboard';
 import { DeclarePage } from './Declare';
 import { parisToday, periodOf } from './dates';
+import { useOfflineQueue } from './offlineQueue';
 
 /** /collecte: the campaigns the user sees. */
 export function CampaignsPage() {
@@ -20,11 +22,27 @@ export function CampaignsPage() {
       .then((r) => setCampaigns(r.campaigns))
       .catch((e: unknown) => setError(errorMessage(e)));
   }, []);
+  const session = useSession();
+  const isPrefecture = session.organisation.kind === 'prefecture';
   return (
     <div className="page">
       <header className="page__header">
         <h1>{t('collecte.title')}</h1>
-        <p className="muted">{t('collecte.intro')}</p>
+        <p className="muted">{isPrefecture ? t('collecte.intro') : t('collecte.introCommune')}</p>
+        {isPrefecture ? (
+          <div className="button-row">
+            {session.permissions.includes('campaigns.manage') ? (
+              <Link className="button button--primary" to="/collecte/nouvelle">
+                <Icon name="plus" size={18} /> {t('collecte.new')}
+              </Link>
+            ) : null}
+            {session.permissions.includes('communes.onboard') ? (
+              <Link className="button button--secondary" to="/collecte/communes">
+                <Icon name="users" size={18} /> {t('collecte.dash.contacts')}
+              </Link>
+            ) : null}
+          </div>
+        ) : null}
       </header>
       {error ? <Alert tone="error">{error}</Alert> : null}
       {campaigns === null && !error ? <p className="muted">{t('app.loading')}</p> : null}
@@ -73,15 +91,15 @@ export function CampaignPage() {
   }, [campaignId]);
   const isOwner = campaign && campaign.organisationId === session.organisation.id;
   return (
-    <div className="page">
-      <header className="page__header">
+    <div className={`page${isOwner ? ' page--wide' : ''}`}>
+      <header className="page__header page__header--stacked">
         {isOwner ? (
-          <p>
+          <p className="page__back">
             <Link to="/collecte">← {t('collecte.back')}</Link>
           </p>
         ) : null}
-        <h1>{campaign?.name ?? t('collecte.title')}</h1>
-        {campaign?.description ? <p className="muted">{campaign.description}</p> : null}
+        <h1 className="page__title">{campaign?.name ?? t('collecte.title')}</h1>
+        {campaign?.description ? <p className="muted page__intro">{campaign.description}</p> : null}
       </header>
       {error ? <Alert tone="error">{error}</Alert> : null}
       {!campaign && !error ? <p className="muted">{t('app.loading')}</p> : null}
@@ -116,16 +134,23 @@ export function HomeCampaignCards() {
     };
   }, [isCommune, insee, session.organisation.id, session.permissions]);
 
+  const queue = useOfflineQueue(session.user.id);
   if (cards.length === 0) return null;
   return (
     <>
-      {cards.map(({ campaign, declaredAt }) => (
+      {cards.map(({ campaign, date, declaredAt }) => {
+        const waiting = queue.some((q) => q.campaignId === campaign.id && q.date === date);
+        return (
         <section key={campaign.id} className={`card today-card ${declaredAt ? 'today-card--done' : 'today-card--todo'}`} aria-labelledby={`today-${campaign.id}`} data-testid="today-card">
           <div className="card__header">
             <h2 id={`today-${campaign.id}`} className="card__title">
               {t('collecte.home.title')}
             </h2>
-            <span className={`badge ${declaredAt ? 'badge--success' : 'badge--danger'}`}>{declaredAt ? t('collecte.home.declared') : t('collecte.home.toDeclare')}</span>
+            {waiting && !declaredAt ? (
+              <span className="badge badge--warning">{t('collecte.home.pending')}</span>
+            ) : (
+              <span className={`badge ${declaredAt ? 'badge--success' : 'badge--danger'}`}>{declaredAt ? t('collecte.home.declared') : t('collecte.home.toDeclare')}</span>
+            )}
           </div>
           <p className="today-card__name">{campaign.name}</p>
           <p className="muted">{declaredAt ? t('collecte.home.declaredAt', { when: formatDateTime(declaredAt) }) : t('collecte.home.deadline', { time: campaign.deadline })}</p>
@@ -133,7 +158,8 @@ export function HomeCampaignCards() {
             {declaredAt ? t('collecte.home.view') : t('collecte.home.action')}
           </Link>
         </section>
-      ))}
+        );
+      })}
     </>
   );
 }

@@ -1,32 +1,20 @@
 import { useEffect, useRef } from 'react';
 import OlMap from 'ol/Map';
 import View from 'ol/View';
+import Overlay from 'ol/Overlay';
 import VectorLayer from 'ol/layer/Vector';
 import VectorSource from 'ol/source/Vector';
 import GeoJSON from 'ol/format/GeoJSON';
 import { Fill, Stroke, Style } from 'ol/style';
 import type { FeatureLike } from 'ol/Feature';
 import { defaults as defaultControls } from 'ol/control/defaults';
+import { defaults as defaultInteractions } from 'ol/interaction/defaults';
 import 'ol/ol.css';
 import { routeUrl } from '../../api/client';
 import { t } from '../../i18n';
-
-/** Classes of the day's total per commune; 0 is a class of its own, distinct from "no answer". */
-export const CLASSES = [
-  { min: 0, max: 0, label: '0', color: '#f1f5f9' },
-  { min: 1, max: 2, label: '1 – 2', color: '#fde0c5' },
-  { min: 3, max: 5, label: '3 – 5', color: '#f8a978' },
-  { min: 6, max: 10, label: '6 – 10', color: '#e4572e' },
-  { min: 11, max: Infinity, label: '> 10', color: '#8c1c13' },
-] as const;
+import { NOT_ASKED_COLOR, type CommuneStyle } from './levels';
 
 export const NO_ANSWER_COLOR = '#9ca3af';
-export const NOT_ASKED_COLOR = '#ffffff';
-
-export function classOf(total: number | null | undefined): (typeof CLASSES)[number] | null {
-  if (total === null || total === undefined) return null;
-  return CLASSES.find((c) => total >= c.min && total <= c.max) ?? null;
-}
 
 /** Grey hatching: "pas de réponse", never mistaken for a 0. */
 function hatchPattern(): CanvasPattern | string {
@@ -49,30 +37,36 @@ function hatchPattern(): CanvasPattern | string {
   return ctx.createPattern(c, 'repeat') ?? NO_ANSWER_COLOR;
 }
 
-export function HatchSwatch() {
-  return <span className="legend__swatch legend__swatch--hatch" aria-hidden="true" />;
+export function Swatch({ color }: { color: string | 'hatch' }) {
+  return color === 'hatch' ? <span className="legend__swatch legend__swatch--hatch" aria-hidden="true" /> : <span className="legend__swatch" style={{ background: color }} aria-hidden="true" />;
 }
 
 interface Props {
   departmentCode: string;
-  /** Asked communes: total of the date, or null when not answered. */
-  totals: Map<string, number | null>;
-  selected: string | null;
-  onSelect: (inseeCode: string) => void;
+  /** Style of each asked commune; communes absent from the map are "not asked". */
+  styles: Map<string, CommuneStyle>;
+  selected?: string | null;
+  onSelect?: (inseeCode: string) => void;
+  /** Tooltip text of a commune (hover). */
+  labelOf?: (inseeCode: string) => string | null;
+  /** A still map (printed report): no pan, zoom or click. */
+  still?: boolean;
+  className?: string;
 }
 
-/** Choropleth of the department's communes on the shipped outlines (no tile layer). */
-export function CommuneMap({ departmentCode, totals, selected, onSelect }: Props) {
+/** Choropleth of the department's communes on the shipped outlines (no tile layer: works offline). */
+export function CommuneMap({ departmentCode, styles, selected = null, onSelect, labelOf, still = false, className }: Props) {
   const target = useRef<HTMLDivElement>(null);
+  const tip = useRef<HTMLDivElement>(null);
   const layerRef = useRef<VectorLayer | null>(null);
-  const state = useRef({ totals, selected, onSelect });
-  state.current = { totals, selected, onSelect };
+  const state = useRef({ styles, selected, onSelect, labelOf });
+  state.current = { styles, selected, onSelect, labelOf };
 
   useEffect(() => {
     if (!target.current) return;
     const hatch = hatchPattern();
     const stroke = new Stroke({ color: '#475569', width: 0.6 });
-    const selectedStroke = new Stroke({ color: '#1e3a8a', width: 3 });
+    const selectedStroke = new Stroke({ color: '#000091', width: 3 });
     const cache = new Map<string, Style>();
     const styleFor = (fill: string | CanvasPattern, key: string, isSelected: boolean) => {
       const k = `${key}${isSelected ? ':sel' : ''}`;
@@ -88,34 +82,49 @@ export function CommuneMap({ departmentCode, totals, selected, onSelect }: Props
       source,
       style: (feature: FeatureLike) => {
         const code = String(feature.get('code'));
-        const { totals: tot, selected: sel } = state.current;
+        const { styles: st, selected: sel } = state.current;
         const isSel = code === sel;
-        if (!tot.has(code)) return styleFor(NOT_ASKED_COLOR, 'none', isSel);
-        const cls = classOf(tot.get(code));
-        return cls ? styleFor(cls.color, cls.label, isSel) : styleFor(hatch, 'hatch', isSel);
+        const s = st.get(code);
+        if (!s) return styleFor(NOT_ASKED_COLOR, 'none', isSel);
+        return s.fill === 'hatch' ? styleFor(hatch, 'hatch', isSel) : styleFor(s.fill, s.fill, isSel);
       },
     });
     layerRef.current = layer;
+    const overlay = tip.current ? new Overlay({ element: tip.current, offset: [12, 0], positioning: 'center-left', stopEvent: false }) : undefined;
     const map = new OlMap({
       target: target.current,
       layers: [layer],
+      overlays: overlay ? [overlay] : [],
       view: new View({ center: [0, 0], zoom: 2 }),
-      controls: defaultControls({ attribution: false, rotate: false }),
+      controls: still ? [] : defaultControls({ attribution: false, rotate: false }),
+      interactions: still ? [] : defaultInteractions({ altShiftDragRotate: false, pinchRotate: false }),
     });
-    map.on('singleclick', (e) => {
-      map.forEachFeatureAtPixel(e.pixel, (f) => {
-        const code = String(f.get('code'));
-        if (state.current.totals.has(code)) {
-          state.current.onSelect(code);
-          return true;
-        }
-        return false;
+    if (!still) {
+      map.on('singleclick', (e) => {
+        map.forEachFeatureAtPixel(e.pixel, (f) => {
+          const code = String(f.get('code'));
+          if (state.current.styles.has(code)) {
+            state.current.onSelect?.(code);
+            return true;
+          }
+          return false;
+        });
       });
-    });
-    map.on('pointermove', (e) => {
-      const hit = map.hasFeatureAtPixel(e.pixel);
-      (map.getViewport() as HTMLElement | undefined)?.style.setProperty('cursor', hit ? 'pointer' : '');
-    });
+      map.on('pointermove', (e) => {
+        if (e.dragging) return;
+        let code: string | null = null;
+        map.forEachFeatureAtPixel(e.pixel, (f) => {
+          code = String(f.get('code'));
+          return true;
+        });
+        (map.getViewport() as HTMLElement | undefined)?.style.setProperty('cursor', code && state.current.styles.has(code) ? 'pointer' : '');
+        const text = code ? (state.current.labelOf?.(code) ?? null) : null;
+        if (overlay && tip.current) {
+          tip.current.textContent = text ?? '';
+          overlay.setPosition(text ? e.coordinate : undefined);
+        }
+      });
+    }
     const controller = new AbortController();
     fetch(routeUrl('getDepartmentOutlines', { code: departmentCode }), { credentials: 'same-origin', signal: controller.signal })
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
@@ -123,22 +132,28 @@ export function CommuneMap({ departmentCode, totals, selected, onSelect }: Props
         const features = new GeoJSON().readFeatures(geo, { dataProjection: 'EPSG:4326', featureProjection: 'EPSG:3857' });
         source.addFeatures(features);
         // Frame the communes asked (the whole department when there are many).
-        const asked = features.filter((f) => state.current.totals.has(String(f.get('code'))));
+        const asked = features.filter((f) => state.current.styles.has(String(f.get('code'))));
         const extentSource = asked.length ? new VectorSource({ features: asked }) : source;
         const extent = extentSource.getExtent();
-        if (extent) map.getView().fit(extent, { padding: [16, 16, 16, 16], maxZoom: 12 });
+        if (extent) map.getView().fit(extent, { padding: [12, 12, 12, 12], maxZoom: 12 });
+        target.current?.setAttribute('data-loaded', String(features.length));
       })
-      .catch(() => {});
+      .catch(() => target.current?.setAttribute('data-loaded', 'error'));
     return () => {
       controller.abort();
       map.setTarget(undefined);
       layerRef.current = null;
     };
-  }, [departmentCode]);
+  }, [departmentCode, still]);
 
   useEffect(() => {
     layerRef.current?.changed();
-  }, [totals, selected]);
+  }, [styles, selected]);
 
-  return <div ref={target} className="commune-map" role="img" aria-label={t('collecte.dash.map')} data-testid="commune-map" />;
+  return (
+    <div className={`commune-map-frame ${className ?? ''}`}>
+      <div ref={target} className="commune-map" role="img" aria-label={t('collecte.dash.mapLabel')} data-testid="commune-map" />
+      <div ref={tip} className="map-tip" aria-hidden="true" />
+    </div>
+  );
 }

@@ -7,6 +7,7 @@ import { TextareaField } from '../../components/Field';
 import { formatDateTime, formatTime, t } from '../../i18n';
 import { useSession } from '../../session';
 import { addDays, formatIsoDay, parisToday, periodOf, periodsUntil } from './dates';
+import { dequeue, enqueue, flushQueue, onSent, queueId, useOfflineQueue } from './offlineQueue';
 
 type Values = Record<string, string>;
 
@@ -34,6 +35,9 @@ export function DeclarePage({ campaign }: { campaign: CampaignDetail }) {
   const [busy, setBusy] = useState(false);
   const [unusual, setUnusual] = useState<UnusualValueDetail[] | null>(null);
   const [history, setHistory] = useState<DeclarationHistory | null>(null);
+  const queue = useOfflineQueue(session.user.id);
+  const queuedHere = queue.filter((q) => q.campaignId === campaign.id).sort((a, b) => a.date.localeCompare(b.date));
+  const queuedNow = queuedHere.find((q) => q.date === date) ?? null;
 
   const loadDeclarations = useCallback(async () => {
     if (!asked) return;
@@ -52,13 +56,29 @@ export function DeclarePage({ campaign }: { campaign: CampaignDetail }) {
 
   const existing = declarations?.get(date) ?? null;
 
-  // Prefill with the saved values when the date changes (or once they are loaded).
+  // Prefill with what waits on this device, else the saved values, when the date changes (or once they are loaded).
   useEffect(() => {
-    setValues(existing ? { ...emptyValues(campaign), ...toStrings(existing.values) } : emptyValues(campaign));
-    setReason('');
+    if (queuedNow) {
+      setValues({ ...emptyValues(campaign), ...toStrings(queuedNow.values) });
+      setReason(queuedNow.reason ?? '');
+    } else {
+      setValues(existing ? { ...emptyValues(campaign), ...toStrings(existing.values) } : emptyValues(campaign));
+      setReason('');
+    }
     setErrors({});
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [date, existing?.version, declarations === null]);
+
+  // A declaration that waited for the network has left: show it saved.
+  useEffect(
+    () =>
+      onSent((item) => {
+        if (item.campaignId !== campaign.id) return;
+        void loadDeclarations();
+        setDone(t('collecte.offline.sent', { date: formatIsoDay(item.date) }));
+      }),
+    [campaign.id, loadDeclarations],
+  );
 
   useEffect(() => {
     setHistory(null);
@@ -103,11 +123,21 @@ export function DeclarePage({ campaign }: { campaign: CampaignDetail }) {
     setBusy(true);
     setFormError(null);
     setDone(null);
+    const body = { values: parsed, ...(existing && changed ? { reason: reason.trim() } : {}), ...(confirmUnusual ? { confirmUnusual: true } : {}) };
+    const keep = () => {
+      // No network: kept on this device and sent when it comes back (the PUT is idempotent).
+      enqueue({ id: queueId(campaign.id, insee, date), userId: session.user.id, campaignId: campaign.id, inseeCode: insee, date, ...body });
+      setUnusual(null);
+      setDone(null);
+    };
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+      keep();
+      setBusy(false);
+      return;
+    }
     try {
-      const saved = await api('putDeclaration', {
-        params: { id: campaign.id, inseeCode: insee, date },
-        body: { values: parsed, ...(existing && changed ? { reason: reason.trim() } : {}), ...(confirmUnusual ? { confirmUnusual: true } : {}) },
-      });
+      const saved = await api('putDeclaration', { params: { id: campaign.id, inseeCode: insee, date }, body });
+      dequeue(queueId(campaign.id, insee, date));
       setUnusual(null);
       const time = formatTime(saved.updatedAt);
       setDone(
@@ -119,6 +149,10 @@ export function DeclarePage({ campaign }: { campaign: CampaignDetail }) {
       );
       setDeclarations((prev) => new Map(prev ?? []).set(saved.date, saved));
     } catch (err) {
+      if (err instanceof ApiError && (err.code === 'network_error' || err.code === 'unavailable')) {
+        keep();
+        return;
+      }
       if (err instanceof ApiError && err.code === 'unusual_value' && Array.isArray(err.details)) {
         setUnusual(err.details as UnusualValueDetail[]);
       } else {
@@ -147,6 +181,27 @@ export function DeclarePage({ campaign }: { campaign: CampaignDetail }) {
 
   return (
     <div className="declare">
+      {queuedHere.length ? (
+        <section className="card offline-queue" aria-labelledby="offline-title" data-testid="offline-pending" role="status">
+          <h2 id="offline-title" className="card__title">
+            {t('collecte.offline.title', { count: queuedHere.length })}
+          </h2>
+          <p className="muted small">{t('collecte.offline.intro')}</p>
+          <ul className="offline-queue__list">
+            {queuedHere.map((q) => (
+              <li key={q.id} className={`offline-queue__item offline-queue__item--${q.state}`}>
+                <button type="button" className="link-button" onClick={() => setDate(q.date)}>
+                  {formatIsoDay(q.date)}
+                </button>{' '}
+                — {q.state === 'waiting' ? t('collecte.offline.itemWaiting') : t('collecte.offline.itemAttention', { error: q.error ?? '' })}
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="button button--secondary button--small" onClick={() => void flushQueue(session.user.id)}>
+            {t('collecte.offline.retry')}
+          </button>
+        </section>
+      ) : null}
       <form onSubmit={submit} noValidate className="form card declare__form" aria-labelledby="declare-title">
         <h2 id="declare-title" className="card__title">
           {t('collecte.home.title')} — {formatIsoDay(date)}
@@ -176,11 +231,19 @@ export function DeclarePage({ campaign }: { campaign: CampaignDetail }) {
             }}
           />
         </div>
-        <p className={`declare__state ${existing ? 'declare__state--done' : 'declare__state--todo'}`} data-testid="declare-state">
-          {existing
-            ? t('collecte.form.alreadyDeclared', { when: formatDateTime(existing.updatedAt), by: existing.updatedBy ?? existing.declaredBy })
-            : t('collecte.form.notDeclared')}
-        </p>
+        {queuedNow ? (
+          <p className={`declare__state ${queuedNow.state === 'waiting' ? 'declare__state--waiting' : 'declare__state--todo'}`} data-testid="declare-state">
+            {queuedNow.state === 'waiting'
+              ? t('collecte.offline.waiting', { when: formatTime(queuedNow.queuedAt) })
+              : t('collecte.offline.attention', { error: queuedNow.error ?? '' })}
+          </p>
+        ) : (
+          <p className={`declare__state ${existing ? 'declare__state--done' : 'declare__state--todo'}`} data-testid="declare-state">
+            {existing
+              ? t('collecte.form.alreadyDeclared', { when: formatDateTime(existing.updatedAt), by: existing.updatedBy ?? existing.declaredBy })
+              : t('collecte.form.notDeclared')}
+          </p>
+        )}
         <p className="muted declare__note">{t('collecte.form.empty')}</p>
         <LiveMessage tone="error" message={formError} />
         {campaign.indicators.map((i) => (

@@ -32,3 +32,8 @@ export function periodsUntil(startDate: string, today: string, period: CampaignP
 export function formatIsoDay(date: string): string {
   return new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
 }
+
+/** "mer. 2 déc." of a 'YYYY-MM-DD' day (tables, phones). */
+export function formatShortIsoDay(date: string): string {
+  return new Intl.DateTimeFormat('fr-FR', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
+}
