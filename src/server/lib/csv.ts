@@ -6,8 +6,13 @@ import { parse } from 'csv-parse/sync';
 import type { MultipartFile } from '@fastify/multipart';
 import { AppError } from '../http/errors';
 
+/**
+ * One cell. Text that a spreadsheet would run as a formula (=, +, -, @ first, or a tab or carriage
+ * return) gets a leading apostrophe (OWASP "CSV injection"); numbers stay numbers.
+ */
 export function csvCell(v: string | number | boolean | null | undefined): string {
-  const s = v === null || v === undefined ? '' : String(v);
+  let s = v === null || v === undefined ? '' : String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^-?\d+([.,]\d+)?$/.test(s)) s = `'${s}`;
   return /[";\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

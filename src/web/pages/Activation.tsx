@@ -17,7 +17,17 @@ function tokenFromHash(): string {
 export function ActivationPage() {
   const { setSession } = useSessionContext();
   const navigate = useNavigate();
-  const [token] = useState(tokenFromHash);
+  const [token, setToken] = useState(tokenFromHash);
+  // Another link opened in the same tab changes only the fragment: follow it.
+  useEffect(() => {
+    const onHash = () => {
+      setToken(tokenFromHash());
+      setInfo(null);
+      setLinkError(null);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
   const [info, setInfo] = useState<ActivationInfo | null>(null);
   const [linkError, setLinkError] = useState<string | null>(null);
   const [password, setPassword] = useState('');

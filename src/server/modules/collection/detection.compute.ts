@@ -59,7 +59,11 @@ export function computeDetection(dates: string[], counts: Array<number | null>, 
   const method: DetectionMethodName = useNoufaily ? 'noufaily2013' : 'earsC3';
   if (n === 0 || from > n - 1) return { method, methodDescription: '', historyLength, points: [] };
   const range = { from: Math.max(0, from), to: n - 1 };
-  const settings: DetectionMethod = useNoufaily ? presets.noufaily2013({ b: NOUFAILY_YEARS, w: NOUFAILY_WINDOW, range }) : presets.earsC3({ minSigma: EARS_MIN_SIGMA, range });
+  // docs/surveillance.md: α = 0.05 for sparse series (the 5-in-4 rule filters), 0.01 from about one a period.
+  const declared = counts.filter((c): c is number => c !== null);
+  const mean = declared.length ? declared.reduce((a, b) => a + b, 0) / declared.length : 0;
+  const alpha = mean >= 1 ? 0.01 : 0.05;
+  const settings: DetectionMethod = useNoufaily ? presets.noufaily2013({ b: NOUFAILY_YEARS, w: NOUFAILY_WINDOW, alpha, range }) : presets.earsC3({ minSigma: EARS_MIN_SIGMA, range });
   const result: DetectionResult = detect({ counts, frequency, dates }, settings);
   return {
     method,

@@ -8,13 +8,14 @@ import {
   TOTAL_INDICATOR,
   type Aggregate,
   type AlertLevel,
+  type AlertReason,
   type CampaignPeriod,
   type Overview,
   type OverviewCommune,
   type Totals,
 } from '../../../shared/schemas/collection';
 import type { CampaignRow, IndicatorRow } from '../../db/schema';
-import { detectionReason, evaluateRules, levelOf, ratePer100k, sumKey } from './alerts';
+import { detectionReason, evaluateRules, levelOf, levelRank, ratePer100k, sumKey } from './alerts';
 import { alertSettingsOf } from './collection.presenter';
 import { communesOf, indicatorsOf } from './collection.repository';
 import { requireCampaign } from './campaigns.service';
@@ -180,7 +181,7 @@ export async function overview(services: Services, auth: AuthContext, id: string
     const since = sinceStart.get(c.insee_code);
     const det = detAt.get(c.insee_code);
     const detPrev = detBefore.get(c.insee_code);
-    const reasons = [...evaluateRules(settings.rules, 'commune', { sums: cur, population: c.population }, labelOf, period), ...detectionReason(settings, det?.alarm, det?.explanation)];
+    const reasons = byLevel([...evaluateRules(settings.rules, 'commune', { sums: cur, population: c.population }, labelOf, period), ...detectionReason(settings, det?.alarm, det?.explanation)]);
     const previousReasons = [
       ...evaluateRules(settings.rules, 'commune', { sums: prev, population: c.population }, labelOf, period),
       ...detectionReason(settings, detPrev?.alarm, detPrev?.explanation),
@@ -211,7 +212,7 @@ export async function overview(services: Services, auth: AuthContext, id: string
 
   const depDet = detAt.get(DEPARTMENT_AREA);
   const depDetPrev = detBefore.get(DEPARTMENT_AREA);
-  const depReasons = [...evaluateRules(settings.rules, 'department', { sums: depCur, population: depPopulation }, labelOf, period), ...detectionReason(settings, depDet?.alarm, depDet?.explanation)];
+  const depReasons = byLevel([...evaluateRules(settings.rules, 'department', { sums: depCur, population: depPopulation }, labelOf, period), ...detectionReason(settings, depDet?.alarm, depDet?.explanation)]);
   const depPrevReasons = [
     ...evaluateRules(settings.rules, 'department', { sums: depPrev, population: depPopulation }, labelOf, period),
     ...detectionReason(settings, depDetPrev?.alarm, depDetPrev?.explanation),
@@ -239,6 +240,11 @@ export async function overview(services: Services, auth: AuthContext, id: string
     detectionUpdatedAt: detectionUpdatedAt ? detectionUpdatedAt.toISOString() : null,
     detectionPending: Number(pending.n),
   };
+}
+
+/** Highest level first (a rule and the detection together); the order is stable within a level. */
+function byLevel(reasons: AlertReason[]): AlertReason[] {
+  return [...reasons].sort((a, b) => levelRank(b.level) - levelRank(a.level));
 }
 
 function aggregate(sum: number, answered: number, expected: number, population: number | null): Aggregate {

@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import { csvCell } from '../../lib/csv';
 import type { Kysely } from 'kysely';
 import type { DB, EntryRow, EventRow } from '../../db/schema';
 import type { AuthContext, Services } from '../../http/context';
@@ -43,10 +44,6 @@ function correctionsIndex(entries: EntryRow[]): Map<string, EntryRow[]> {
   return m;
 }
 
-function csvCell(v: string | number | boolean | null): string {
-  const s = v === null ? '' : String(v);
-  return /[";\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** CSV for spreadsheets in French locales: UTF-8 with BOM, `;` separator, one row per entry. */
 export async function exportCsv(services: Services, auth: AuthContext, eventId: string, includeChildren: boolean): Promise<{ fileName: string; body: string }> {
