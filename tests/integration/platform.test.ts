@@ -262,9 +262,14 @@ describe('demo data', () => {
       expect(accounts).not.toBeNull();
       expect(accounts!).toHaveLength(10);
       const orgs = await demoDb.database.db.selectFrom('organisations').select(['id', 'name', 'kind', 'insee_code', 'department_code']).orderBy('name').execute();
-      expect(orgs.map(({ id: _id, ...o }) => o)).toEqual([
+      // Sorted here (code-unit order), not by the database, whose collation may differ.
+      expect(orgs.map(({ id: _id, ...o }) => o).sort((a, b) => (a.name < b.name ? -1 : 1))).toEqual([
+        // The demo's communes, and those whose contacts the prefecture invited (Auray, Ploërmel, Pontivy).
         { name: 'Commune de Lorient', kind: 'commune', insee_code: '56121', department_code: '56' },
+        { name: 'Commune de Ploërmel', kind: 'commune', insee_code: '56165', department_code: '56' },
+        { name: 'Commune de Pontivy', kind: 'commune', insee_code: '56178', department_code: '56' },
         { name: 'Commune de Vannes', kind: 'commune', insee_code: '56260', department_code: '56' },
+        { name: 'Commune d’Auray', kind: 'commune', insee_code: '56007', department_code: '56' },
         { name: 'Préfecture du Morbihan', kind: 'prefecture', insee_code: null, department_code: '56' },
         { name: 'Ville de Montpellier', kind: 'commune', insee_code: '34172', department_code: '34' },
       ]);
@@ -304,6 +309,24 @@ describe('demo data', () => {
       const declared = await demoDb.database.db.selectFrom('collection_declarations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       expect(Number(declared.n)).toBeGreaterThan(249 * 85);
       expect(Number(declared.n)).toBeLessThan(249 * 90);
+      // Alert rules set, Lorient's clerk still has today's declaration to do, and after the
+      // detection refresh the dashboard colours Vannes with its reasons.
+      const detail = (await send(app.app, ps, 'GET', `/api/campaigns/${campaigns[0].id}`)).json() as { alerts: { rules: unknown[] } };
+      expect(detail.alerts.rules).toHaveLength(4);
+      await app.services.jobs.detection.flush();
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+      const ov = (await send(app.app, ps, 'GET', `/api/campaigns/${campaigns[0].id}/overview?date=${today}`)).json() as { communes: Array<{ inseeCode: string; value: number | null; level: string; reasons: Array<{ source: string }> }>; detectionPending: number };
+      expect(ov.detectionPending).toBe(0);
+      const vannes = ov.communes.find((c) => c.inseeCode === '56260')!;
+      expect(vannes.level).not.toBe('vert');
+      expect(vannes.reasons.some((r) => r.source === 'detection')).toBe(true);
+      expect(ov.communes.find((c) => c.inseeCode === '56121')!.value).toBeNull();
+      // Onboarding in progress: the two clerks activated, three invited contacts have not.
+      const prefAdmin = accounts!.find((a) => a.organisation === 'Préfecture du Morbihan' && a.role === 'administrator')!;
+      const pa = await signIn(app.app, prefAdmin.email, prefAdmin.password);
+      const contacts = (await send(app.app, pa, 'GET', '/api/onboarding/contacts')).json() as { contacts: Array<{ status: string }>; communes: { active: number; pending: number } };
+      expect(contacts.contacts.map((c) => c.status).sort()).toEqual(['active', 'active', 'expired', 'pending', 'pending']);
+      expect(contacts.communes).toMatchObject({ active: 2, pending: 3 });
 
       const before = await countRows(demoDb.database.db);
       expect(await seedDemoIfEmpty(demoDb.database, 1024, app.hub)).toBeNull();

@@ -91,7 +91,8 @@ export async function seedDemoIfEmpty(database: Database, scryptCost: number, re
     );
     await seedDemoLogbook(tx, realtime, city, cityUsers);
     const prefectureCoordinator = prepared.find((p) => p.org.name === 'Préfecture du Morbihan' && p.role === 'coordinator')!;
-    await seedDemoCollection(tx, { id: prefecture, userId: author(prefecture, 'coordinator'), userName: prefectureCoordinator.name });
+    const clerks = users.filter((u) => u.email.startsWith(`${CLERK.slug}@`)).map((u) => u.id);
+    await seedDemoCollection(tx, { id: prefecture, userId: author(prefecture, 'coordinator'), userName: prefectureCoordinator.name }, new Date(), { withRules: true, invitations: { clerkIds: clerks } });
     accounts.push(...prepared.map((p) => ({ organisation: p.org.name, role: p.role, email: p.email, password: p.password })));
   });
   return accounts.length ? accounts : null;

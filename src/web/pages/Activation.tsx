@@ -115,12 +115,18 @@ export function ActivationPage() {
                 hint={t('activation.passwordHint', { n: PASSWORD_MIN_LENGTH })}
                 autoComplete="new-password"
                 value={password}
-                onChange={(e) => setPassword(e.target.value)}
+                onChange={(e) => {
+                  setPassword(e.target.value);
+                  setErrors(({ password: _gone, ...rest }) => rest);
+                }}
                 error={errors.password}
                 required
                 autoFocus
               />
-              <PasswordField label={t('activation.confirm')} autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={errors.confirm} required />
+              <PasswordField label={t('activation.confirm')} autoComplete="new-password" value={confirm} onChange={(e) => {
+                  setConfirm(e.target.value);
+                  setErrors(({ confirm: _gone, ...rest }) => rest);
+                }} error={errors.confirm} required />
               <button type="submit" className="button button--primary button--block" disabled={busy}>
                 {busy ? t('activation.busy') : t('activation.submit')}
               </button>

@@ -1,1 +1,2 @@
 export { onboardingHandlers } from './onboarding.routes';
+export { communeOrganisationName } from './onboarding.service';

@@ -33,6 +33,11 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** 256 random bits, base64url: 43 characters. */
 const newToken = () => randomBytes(32).toString('base64url');
 
+/** « Commune de Vannes », « Commune d’Auray », « Commune du Faouët » is left to the INSEE name: elision only. */
+export function communeOrganisationName(communeName: string): string {
+  return /^[AEIOUYÉÈÊÎÔÂH]/i.test(communeName.normalize('NFC')) && !/^(Le|La|Les) /.test(communeName) ? `Commune d’${communeName}` : `Commune de ${communeName}`;
+}
+
 /** The prefecture of the caller, or `prefecture_only`. */
 function requirePrefecture(auth: AuthContext): { id: string; departmentCode: string } {
   const o = auth.organisation;
@@ -199,8 +204,8 @@ export async function importContacts(services: Services, auth: AuthContext, acto
     for (const inseeCode of new Set(fresh.map((l) => l.inseeCode))) {
       if (orgs.has(inseeCode)) continue;
       const communeName = fresh.find((l) => l.inseeCode === inseeCode)!.communeName;
-      let name = `Commune de ${communeName}`;
-      if (await repo.organisationNameTaken(tx, name)) name = `Commune de ${communeName} (${inseeCode})`;
+      let name = communeOrganisationName(communeName);
+      if (await repo.organisationNameTaken(tx, name)) name = `${name} (${inseeCode})`;
       const { id } = await tx
         .insertInto('organisations')
         .values({ kind: 'commune', name, insee_code: inseeCode, department_code: pref.departmentCode })
