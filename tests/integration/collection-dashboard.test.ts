@@ -7,14 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { PDFParse } from 'pdf-parse';
 import { startTestApp, type Session, type TestApp } from '../helpers/app';
-import { buildOrganisation, buildUser } from '../fixtures/factories';
-import { countRows, expectError, send, serverErrors, signIn, WsClient } from './support';
+import { countRows, expectError, send, serverErrors, signIn, WsClient, orgWith, type Org } from './support';
 import { topicOf, type ServerFrame } from '../../src/shared/realtime';
 import { roles, type Role } from '../../src/shared/permissions';
 import type { CampaignDetail, Overview, OverviewCommune, Totals } from '../../src/shared/schemas/collection';
 import { campaignDetailSchema, overviewSchema, totalsSchema } from '../../src/shared/schemas/collection';
 import { seedDemoCollection } from '../../src/server/seed/demo-collection';
-import type { OrganisationRow, UserRow } from '../../src/server/db/schema';
 
 /** Instants of Tuesday 10 March 2026 (CET, UTC+1): 09:30 and 12:00 in Paris. */
 const MORNING = new Date('2026-03-10T08:30:00Z');
@@ -22,12 +20,6 @@ const NOON = new Date('2026-03-10T11:00:00Z');
 const TODAY = '2026-03-10';
 const YESTERDAY = '2026-03-09';
 const START = '2026-03-01';
-
-interface Org {
-  org: OrganisationRow;
-  users: Partial<Record<Role, UserRow>>;
-  s: Partial<Record<Role, Session>>;
-}
 
 let t: TestApp;
 let port: number;
@@ -38,16 +30,6 @@ let lorient: Org;
 
 const db = () => t.db.database.db;
 const s = (o: Org, r: Role) => o.s[r]!;
-
-async function orgWith(o: Parameters<typeof buildOrganisation>[1], rolesOf: Role[]): Promise<Org> {
-  const org = await buildOrganisation(db(), o);
-  const out: Org = { org, users: {}, s: {} };
-  for (const r of rolesOf) {
-    out.users[r] = await buildUser(db(), { organisationId: org.id, role: r });
-    out.s[r] = await signIn(t.app, out.users[r]!.email);
-  }
-  return out;
-}
 
 async function createCampaign(body: Record<string, unknown> = {}): Promise<CampaignDetail> {
   const res = await send(t.app, s(pref, 'coordinator'), 'POST', '/api/campaigns', {
@@ -101,10 +83,10 @@ async function pdfText(res: LightMyRequestResponse): Promise<string> {
 beforeAll(async () => {
   t = await startTestApp({ REQUESTS_PER_MINUTE: '1000000' });
   t.services.now = () => MORNING;
-  pref = await orgWith({ kind: 'prefecture', departmentCode: '56', name: 'Préfecture du Morbihan (test)' }, [...roles]);
-  rival = await orgWith({ kind: 'prefecture', departmentCode: '56', name: 'Autre préfecture (test)' }, ['administrator']);
-  vannes = await orgWith({ kind: 'commune', inseeCode: '56260', departmentCode: '56', name: 'Commune de Vannes (test)' }, ['administrator', 'reader']);
-  lorient = await orgWith({ kind: 'commune', inseeCode: '56121', departmentCode: '56', name: 'Commune de Lorient (test)' }, ['contributor']);
+  pref = await orgWith(t, { kind: 'prefecture', departmentCode: '56', name: 'Préfecture du Morbihan (test)' }, [...roles]);
+  rival = await orgWith(t, { kind: 'prefecture', departmentCode: '56', name: 'Autre préfecture (test)' }, ['administrator']);
+  vannes = await orgWith(t, { kind: 'commune', inseeCode: '56260', departmentCode: '56', name: 'Commune de Vannes (test)' }, ['administrator', 'reader']);
+  lorient = await orgWith(t, { kind: 'commune', inseeCode: '56121', departmentCode: '56', name: 'Commune de Lorient (test)' }, ['contributor']);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   port = (t.app.server.address() as { port: number }).port;
 });

@@ -4,14 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { startTestApp, type Session, type TestApp } from '../helpers/app';
-import { buildOrganisation, buildUser } from '../fixtures/factories';
+import { buildUser } from '../fixtures/factories';
 import { multipartBody, TINY_PNG } from '../fixtures/logbook';
-import { countRows, expectError, send, serverErrors, signIn, WsClient, type RowCounts } from './support';
+import { countRows, expectError, send, serverErrors, signIn, WsClient, type RowCounts, orgWith, type Org } from './support';
 import { topicOf, type ServerFrame } from '../../src/shared/realtime';
 import { roles, type Role } from '../../src/shared/permissions';
 import type { CampaignDetail, Declaration, ImportIssue, ImportResult } from '../../src/shared/schemas/collection';
 import { campaignDetailSchema, declarationHistorySchema, declarationSchema, importResultSchema } from '../../src/shared/schemas/collection';
-import type { OrganisationRow, UserRow } from '../../src/server/db/schema';
+import type { UserRow } from '../../src/server/db/schema';
 
 /** 09:30 in Paris on Tuesday 10 March 2026 (CET, UTC+1). */
 const MORNING = new Date('2026-03-10T08:30:00Z');
@@ -19,12 +19,6 @@ const TODAY = '2026-03-10';
 const YESTERDAY = '2026-03-09';
 const START = '2026-03-01';
 const HEADER = 'date;code_insee;commune;domicile;ehpad;total;version;declare_par;declare_le;modifie_par;modifie_le';
-
-interface Org {
-  org: OrganisationRow;
-  users: Partial<Record<Role, UserRow>>;
-  s: Partial<Record<Role, Session>>;
-}
 
 let t: TestApp;
 let port: number;
@@ -38,16 +32,6 @@ let agent: { user: UserRow; s: Session };
 
 const db = () => t.db.database.db;
 const s = (o: Org, r: Role) => o.s[r]!;
-
-async function orgWith(o: Parameters<typeof buildOrganisation>[1], rolesOf: Role[]): Promise<Org> {
-  const org = await buildOrganisation(db(), o);
-  const out: Org = { org, users: {}, s: {} };
-  for (const r of rolesOf) {
-    out.users[r] = await buildUser(db(), { organisationId: org.id, role: r });
-    out.s[r] = await signIn(t.app, out.users[r]!.email);
-  }
-  return out;
-}
 
 async function createCampaign(body: Record<string, unknown> = {}): Promise<CampaignDetail> {
   const res = await send(t.app, s(pref, 'coordinator'), 'POST', '/api/campaigns', {
@@ -125,11 +109,11 @@ const issue = (line: number, code: string, column?: string) => ({ line, code, ..
 beforeAll(async () => {
   t = await startTestApp({ REQUESTS_PER_MINUTE: '1000000' });
   t.services.now = () => MORNING;
-  pref = await orgWith({ kind: 'prefecture', departmentCode: '56', name: 'Préfecture du Morbihan (test)' }, [...roles]);
-  rival = await orgWith({ kind: 'prefecture', departmentCode: '56', name: 'Autre préfecture (test)' }, ['administrator']);
-  vannes = await orgWith({ kind: 'commune', inseeCode: '56260', departmentCode: '56', name: 'Commune de Vannes (test)' }, [...roles]);
-  lorient = await orgWith({ kind: 'commune', inseeCode: '56121', departmentCode: '56', name: 'Commune de Lorient (test)' }, ['reader']);
-  montpellier = await orgWith({ kind: 'commune', inseeCode: '34172', name: 'Montpellier (test)' }, ['administrator']);
+  pref = await orgWith(t, { kind: 'prefecture', departmentCode: '56', name: 'Préfecture du Morbihan (test)' }, [...roles]);
+  rival = await orgWith(t, { kind: 'prefecture', departmentCode: '56', name: 'Autre préfecture (test)' }, ['administrator']);
+  vannes = await orgWith(t, { kind: 'commune', inseeCode: '56260', departmentCode: '56', name: 'Commune de Vannes (test)' }, [...roles]);
+  lorient = await orgWith(t, { kind: 'commune', inseeCode: '56121', departmentCode: '56', name: 'Commune de Lorient (test)' }, ['reader']);
+  montpellier = await orgWith(t, { kind: 'commune', inseeCode: '34172', name: 'Montpellier (test)' }, ['administrator']);
   const user = await buildUser(db(), { organisationId: pref.org.id, role: 'contributor', displayName: 'Agent; « standard » "SIDPC"' });
   agent = { user, s: await signIn(t.app, user.email) };
   await t.app.listen({ port: 0, host: '127.0.0.1' });

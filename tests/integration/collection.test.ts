@@ -4,14 +4,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { startTestApp, type Session, type TestApp } from '../helpers/app';
-import { buildOrganisation, buildUser } from '../fixtures/factories';
-import { countRows, expectError, send, serverErrors, signIn, WsClient } from './support';
+import { countRows, expectError, send, serverErrors, signIn, WsClient, orgWith, type Org } from './support';
 import { topicOf } from '../../src/shared/realtime';
 import { roles, type Role } from '../../src/shared/permissions';
 import type { CampaignDetail, CampaignSummary, Completeness, Declaration, DeclarationHistory, Detection, UnusualValueDetail } from '../../src/shared/schemas/collection';
 import { campaignDetailSchema, completenessSchema, declarationHistorySchema, declarationSchema, detectionSchema } from '../../src/shared/schemas/collection';
 import { seedDemoCollection } from '../../src/server/seed/demo-collection';
-import type { OrganisationRow, UserRow } from '../../src/server/db/schema';
 
 /** 09:30 and 12:00 in Paris on 10 March 2026 (CET, UTC+1). */
 const MORNING = new Date('2026-03-10T08:30:00Z');
@@ -19,12 +17,6 @@ const NOON = new Date('2026-03-10T11:00:00Z');
 const TODAY = '2026-03-10';
 const YESTERDAY = '2026-03-09';
 const START = '2026-03-01';
-
-interface Org {
-  org: OrganisationRow;
-  users: Partial<Record<Role, UserRow>>;
-  s: Partial<Record<Role, Session>>;
-}
 
 let t: TestApp;
 let port: number;
@@ -36,16 +28,6 @@ let montpellier: Org;
 let partner: Org;
 
 const db = () => t.db.database.db;
-
-async function orgWith(o: Parameters<typeof buildOrganisation>[1], rolesOf: Role[]): Promise<Org> {
-  const org = await buildOrganisation(db(), o);
-  const out: Org = { org, users: {}, s: {} };
-  for (const r of rolesOf) {
-    out.users[r] = await buildUser(db(), { organisationId: org.id, role: r });
-    out.s[r] = await signIn(t.app, out.users[r]!.email);
-  }
-  return out;
-}
 
 const s = (o: Org, r: Role) => o.s[r]!;
 
@@ -75,12 +57,12 @@ const put = (as: Session, id: string, insee: string, date: string, body: unknown
 beforeAll(async () => {
   t = await startTestApp({ REQUESTS_PER_MINUTE: '1000000' });
   t.services.now = () => MORNING;
-  pref = await orgWith({ kind: 'prefecture', departmentCode: '56', name: 'Préfecture du Morbihan (test)' }, [...roles]);
-  rival = await orgWith({ kind: 'prefecture', departmentCode: '56', name: 'Autre préfecture (test)' }, ['administrator']);
-  vannes = await orgWith({ kind: 'commune', inseeCode: '56260', departmentCode: '56', name: 'Commune de Vannes (test)' }, [...roles]);
-  lorient = await orgWith({ kind: 'commune', inseeCode: '56121', departmentCode: '56', name: 'Commune de Lorient (test)' }, ['contributor', 'reader']);
-  montpellier = await orgWith({ kind: 'commune', inseeCode: '34172', name: 'Montpellier (test)' }, ['administrator']);
-  partner = await orgWith({ kind: 'partner', name: 'SDIS (test)' }, ['administrator']);
+  pref = await orgWith(t, { kind: 'prefecture', departmentCode: '56', name: 'Préfecture du Morbihan (test)' }, [...roles]);
+  rival = await orgWith(t, { kind: 'prefecture', departmentCode: '56', name: 'Autre préfecture (test)' }, ['administrator']);
+  vannes = await orgWith(t, { kind: 'commune', inseeCode: '56260', departmentCode: '56', name: 'Commune de Vannes (test)' }, [...roles]);
+  lorient = await orgWith(t, { kind: 'commune', inseeCode: '56121', departmentCode: '56', name: 'Commune de Lorient (test)' }, ['contributor', 'reader']);
+  montpellier = await orgWith(t, { kind: 'commune', inseeCode: '34172', name: 'Montpellier (test)' }, ['administrator']);
+  partner = await orgWith(t, { kind: 'partner', name: 'SDIS (test)' }, ['administrator']);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   port = (t.app.server.address() as { port: number }).port;
 });

@@ -7,22 +7,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { startTestApp, TEST_PASSWORD, type Session, type TestApp } from '../helpers/app';
-import { buildOrganisation, buildUser } from '../fixtures/factories';
+import { buildOrganisation } from '../fixtures/factories';
 import { multipartBody, TINY_PNG } from '../fixtures/logbook';
-import { countRows, expectError, send, serverErrors, signIn, WsClient } from './support';
+import { countRows, expectError, send, serverErrors, signIn, WsClient, orgWith, type Org } from './support';
 import { roles, type Role } from '../../src/shared/permissions';
-import type { OrganisationRow, UserRow } from '../../src/server/db/schema';
 import type { SessionInfo } from '../../src/shared/schemas/auth';
 import { sessionSchema } from '../../src/shared/schemas/auth';
-import {
-  activationInfoSchema,
-  contactsImportResultSchema,
-  contactsListSchema,
-  renewLinkResultSchema,
-  type ActivationLink,
-  type ContactsImportResult,
-  type ContactsList,
-} from '../../src/shared/schemas/onboarding';
+import { activationInfoSchema, contactsImportResultSchema, contactsListSchema, renewLinkResultSchema, type ActivationLink, type ContactsImportResult, type ContactsList } from '../../src/shared/schemas/onboarding';
 import { campaignDetailSchema, completenessSchema, type CampaignSummary } from '../../src/shared/schemas/collection';
 import { WS_CLOSE_SESSION_ENDED } from '../../src/shared/realtime';
 
@@ -33,12 +24,6 @@ const LINK_DAYS = 14;
 const PUBLIC_URL = 'https://vigie.morbihan.test';
 const NEW_PASSWORD = 'une-phrase-de-passe-choisie';
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
-
-interface Org {
-  org: OrganisationRow;
-  users: Partial<Record<Role, UserRow>>;
-  s: Partial<Record<Role, Session>>;
-}
 
 let t: TestApp;
 /** A second instance on the same database, with PUBLIC_URL set. */
@@ -59,16 +44,6 @@ const at = (ms: number) => new Date(T0.getTime() + ms);
 function setClock(d: Date) {
   t.services.now = () => d;
   pub.services.now = () => d;
-}
-
-async function orgWith(o: Parameters<typeof buildOrganisation>[1], rolesOf: Role[]): Promise<Org> {
-  const org = await buildOrganisation(db(), o);
-  const out: Org = { org, users: {}, s: {} };
-  for (const r of rolesOf) {
-    out.users[r] = await buildUser(db(), { organisationId: org.id, role: r });
-    out.s[r] = await signIn(t.app, out.users[r]!.email);
-  }
-  return out;
 }
 
 /** A CSV file from lines (CRLF, as a spreadsheet saves it). */
@@ -136,11 +111,11 @@ beforeAll(async () => {
   t = await startTestApp({ REQUESTS_PER_MINUTE: '1000000' });
   pub = await startTestApp({ REQUESTS_PER_MINUTE: '1000000', PUBLIC_URL: `${PUBLIC_URL}/` }, t.db);
   setClock(T0);
-  pref = await orgWith({ kind: 'prefecture', departmentCode: '56', name: 'Préfecture du Morbihan (test)' }, [...roles]);
-  rival = await orgWith({ kind: 'prefecture', departmentCode: '56', name: 'Autre préfecture du Morbihan (test)' }, ['administrator', 'coordinator']);
-  herault = await orgWith({ kind: 'prefecture', departmentCode: '34', name: 'Préfecture de l’Hérault (test)' }, ['administrator']);
-  vannes = await orgWith({ kind: 'commune', inseeCode: '56260', departmentCode: '56', name: 'Commune de Vannes (test)' }, ['administrator']);
-  partner = await orgWith({ kind: 'partner', name: 'SDIS du Morbihan (test)' }, ['administrator']);
+  pref = await orgWith(t, { kind: 'prefecture', departmentCode: '56', name: 'Préfecture du Morbihan (test)' }, [...roles]);
+  rival = await orgWith(t, { kind: 'prefecture', departmentCode: '56', name: 'Autre préfecture du Morbihan (test)' }, ['administrator', 'coordinator']);
+  herault = await orgWith(t, { kind: 'prefecture', departmentCode: '34', name: 'Préfecture de l’Hérault (test)' }, ['administrator']);
+  vannes = await orgWith(t, { kind: 'commune', inseeCode: '56260', departmentCode: '56', name: 'Commune de Vannes (test)' }, ['administrator']);
+  partner = await orgWith(t, { kind: 'partner', name: 'SDIS du Morbihan (test)' }, ['administrator']);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   port = (t.app.server.address() as { port: number }).port;
 });

@@ -7,7 +7,10 @@ import type { DB } from '../../src/server/db/schema';
 import { errorMessages, errorStatus, type ErrorCode } from '../../src/shared/errors';
 import { REALTIME_PATH } from '../../src/shared/routes';
 import { serverFrameSchema, type ServerFrame } from '../../src/shared/realtime';
-import { login, TEST_PASSWORD, type Session } from '../helpers/app';
+import { login, TEST_PASSWORD, type Session, type TestApp } from '../helpers/app';
+import { buildOrganisation, buildUser } from '../fixtures/factories';
+import type { OrganisationRow, UserRow } from '../../src/server/db/schema';
+import type { Role } from '../../src/shared/permissions';
 
 let ipCounter = 0;
 
@@ -278,3 +281,20 @@ export async function eventually(fn: () => Promise<boolean> | boolean, timeoutMs
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** An organisation with one signed-in user per role asked (the collection and onboarding tests' world). */
+export interface Org {
+  org: OrganisationRow;
+  users: Partial<Record<Role, UserRow>>;
+  s: Partial<Record<Role, Session>>;
+}
+
+export async function orgWith(t: TestApp, o: Parameters<typeof buildOrganisation>[1], rolesOf: Role[]): Promise<Org> {
+  const org = await buildOrganisation(t.db.database.db, o);
+  const out: Org = { org, users: {}, s: {} };
+  for (const r of rolesOf) {
+    out.users[r] = await buildUser(t.db.database.db, { organisationId: org.id, role: r });
+    out.s[r] = await signIn(t.app, out.users[r]!.email);
+  }
+  return out;
+}

@@ -2,7 +2,7 @@
 // Same-origin cookie session; every non-GET request carries the session's CSRF token.
 
 import type { z } from 'zod';
-import { attachmentSchema, buildPath, errorMessages, routes, type Attachment, type ErrorCode, type RouteDef, type RouteId } from '../../shared';
+import { buildPath, errorMessages, routes, type Attachment, type ErrorCode, type RouteDef, type RouteId } from '../../shared';
 import { t } from '../i18n';
 
 type Routes = typeof routes;
@@ -161,38 +161,8 @@ export async function api<K extends RouteId>(id: K, ...args: Args<K>): Promise<R
  * stored attachment; errors are `ApiError`s in French (415 attachment_type_forbidden, 413
  * attachment_too_large...).
  */
-export async function uploadAttachment(eventId: string, file: File, signal?: AbortSignal): Promise<Attachment> {
-  const form = new FormData();
-  form.append('file', file, file.name);
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  let res: Response;
-  try {
-    res = await fetch(buildPath(routes.uploadAttachment.path, { id: eventId }), { method: 'POST', credentials: 'include', headers, body: form, signal });
-  } catch (e) {
-    if (e instanceof DOMException && e.name === 'AbortError') throw e;
-    throw new ApiError(0, 'network_error', t('error.network'));
-  }
-  let data: unknown;
-  try {
-    data = await res.json();
-  } catch {
-    data = undefined;
-  }
-  if (!res.ok) {
-    const err = (data as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
-    if (err && isErrorCode(err.code)) {
-      const message = typeof err.message === 'string' && err.message ? err.message : errorMessages[err.code];
-      if (res.status === 401) onUnauthenticated?.(err.code);
-      throw new ApiError(res.status, err.code, message, err.details);
-    }
-    if (res.status === 413) throw new ApiError(413, 'attachment_too_large', errorMessages.attachment_too_large);
-    if (res.status === 415) throw new ApiError(415, 'attachment_type_forbidden', errorMessages.attachment_type_forbidden);
-    throw new ApiError(res.status, 'bad_response', t('error.unexpected'));
-  }
-  const parsed = attachmentSchema.safeParse(data);
-  if (!parsed.success) throw new ApiError(res.status, 'bad_response', t('error.unexpected'));
-  return parsed.data;
+export function uploadAttachment(eventId: string, file: File, signal?: AbortSignal): Promise<Attachment> {
+  return uploadFile('uploadAttachment', file, { params: { id: eventId }, signal, tooLarge: 'attachment_too_large', badType: 'attachment_type_forbidden' });
 }
 
 type MultipartRouteId = { [K in RouteId]: (typeof routes)[K] extends { multipart: true } ? K : never }[RouteId];
@@ -205,7 +175,14 @@ type MultipartRouteId = { [K in RouteId]: (typeof routes)[K] extends { multipart
 export async function uploadFile<K extends MultipartRouteId>(
   id: K,
   file: File,
-  options: { params?: Record<string, string>; query?: Record<string, unknown>; signal?: AbortSignal } = {},
+  options: {
+    params?: Record<string, string>;
+    query?: Record<string, unknown>;
+    signal?: AbortSignal;
+    /** Codes for a 413 / 415 that did not come with the API's own error body (a proxy's answer). */
+    tooLarge?: ErrorCode;
+    badType?: ErrorCode;
+  } = {},
 ): Promise<ResponseOf<K>> {
   const route = routes[id] as RouteDef;
   const form = new FormData();
@@ -232,7 +209,9 @@ export async function uploadFile<K extends MultipartRouteId>(
       if (res.status === 401) onUnauthenticated?.(err.code);
       throw new ApiError(res.status, err.code, message, err.details);
     }
-    if (res.status === 413) throw new ApiError(413, 'file_too_large', errorMessages.file_too_large);
+    const tooLarge = options.tooLarge ?? 'file_too_large';
+    if (res.status === 413) throw new ApiError(413, tooLarge, errorMessages[tooLarge]);
+    if (res.status === 415 && options.badType) throw new ApiError(415, options.badType, errorMessages[options.badType]);
     throw new ApiError(res.status, 'bad_response', t('error.unexpected'));
   }
   const parsed = route.response ? route.response.safeParse(data) : { success: true as const, data };

@@ -6,6 +6,7 @@ import { formatDateTime, formatRecent, t } from '../../i18n';
 import { addDays, formatIsoDay, formatShortIsoDay } from './dates';
 import { LEVEL_COLORS, LEVEL_INK } from './levels';
 import { SeriesChart } from './SeriesChart';
+import { CorrectionHistory } from './CorrectionHistory';
 
 const fmt0 = new Intl.NumberFormat('fr-FR');
 const fmt1 = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
@@ -171,21 +172,7 @@ export function CommunePanel({
       {history && history.corrections.length ? (
         <>
           <h3 className="subtitle">{t('collecte.history.titleOf', { date: formatIsoDay(date) })}</h3>
-          <ol className="history" data-testid="commune-history">
-            {history.corrections.map((c) => (
-              <li key={c.version} className="history__item">
-                <p className="history__meta">{t('collecte.history.item', { when: formatDateTime(c.at), by: c.by })}</p>
-                <ul>
-                  {Object.keys(c.newValues)
-                    .filter((k) => c.oldValues[k] !== c.newValues[k])
-                    .map((k) => (
-                      <li key={k}>{t('collecte.history.change', { label: labelOf(k), old: c.oldValues[k] ?? '—', new: c.newValues[k] })}</li>
-                    ))}
-                </ul>
-                <p className="history__reason">{t('collecte.history.reason', { reason: c.reason })}</p>
-              </li>
-            ))}
-          </ol>
+          <CorrectionHistory history={history} labelOf={labelOf} testId="commune-history" />
         </>
       ) : null}
     </section>

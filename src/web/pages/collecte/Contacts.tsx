@@ -8,6 +8,7 @@ import { Icon } from '../../components/Icon';
 import { formatDate, formatDateTime, t } from '../../i18n';
 import { useSession } from '../../session';
 import { usePageTitle } from '../../usePageTitle';
+import { ImportIssuesTable } from './ImportIssues';
 
 const statusTone: Record<Contact['status'], string> = { pending: 'badge--warning', expired: 'badge--danger', active: 'badge--success', disabled: 'badge--neutral' };
 
@@ -208,28 +209,7 @@ export function ContactsPage() {
             {busy ? t('collecte.import.busy') : t('contacts.import.submit')}
           </button>
         </div>
-        {issues?.length ? (
-          <div className="table-scroll import-issues">
-            <table className="data-table data-table--compact" data-testid="import-issues">
-              <thead>
-                <tr>
-                  <th scope="col">{t('collecte.import.line')}</th>
-                  <th scope="col">{t('collecte.import.column')}</th>
-                  <th scope="col">{t('collecte.import.problem')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {issues.map((i, n) => (
-                  <tr key={n}>
-                    <td className="num">{i.line}</td>
-                    <td>{i.column ?? ''}</td>
-                    <td>{i.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        {issues?.length ? <ImportIssuesTable issues={issues} /> : null}
         {imported ? (
           <div role="status">
             <Alert tone="success" title={t('contacts.import.doneTitle')}>

@@ -8,6 +8,7 @@ import { formatDateTime, formatTime, t } from '../../i18n';
 import { useSession } from '../../session';
 import { addDays, formatIsoDay, parisToday, periodOf, periodsUntil } from './dates';
 import { dequeue, enqueue, flushQueue, onSent, queueId, useOfflineQueue } from './offlineQueue';
+import { CorrectionHistory } from './CorrectionHistory';
 
 type Values = Record<string, string>;
 
@@ -39,16 +40,20 @@ export function DeclarePage({ campaign }: { campaign: CampaignDetail }) {
   const queuedHere = queue.filter((q) => q.campaignId === campaign.id).sort((a, b) => a.date.localeCompare(b.date));
   const queuedNow = queuedHere.find((q) => q.date === date) ?? null;
 
+  // The last 60 days (the missing-days list), reaching further back when an older date is chosen
+  // (a year at most per request, the server's limit).
+  const recentFrom = campaign.startDate > addDays(today, -60) ? campaign.startDate : addDays(today, -60);
+  const loadFrom = date < recentFrom ? (date < addDays(today, -365) ? addDays(today, -365) : date) : recentFrom;
   const loadDeclarations = useCallback(async () => {
     if (!asked) return;
-    const from = campaign.startDate > addDays(today, -60) ? campaign.startDate : addDays(today, -60);
+    const from = loadFrom;
     try {
       const { declarations: list } = await api('listDeclarations', { params: { id: campaign.id }, query: { from, to: today, inseeCode: insee } });
       setDeclarations(new Map(list.map((d) => [d.date, d])));
     } catch (err) {
       setFormError(errorMessage(err));
     }
-  }, [asked, campaign.id, campaign.startDate, insee, today]);
+  }, [asked, campaign.id, insee, today, loadFrom]);
 
   useEffect(() => {
     void loadDeclarations();
@@ -321,21 +326,7 @@ export function DeclarePage({ campaign }: { campaign: CampaignDetail }) {
           <>
             <h2 className="card__title declare__history-title">{t('collecte.history.title')}</h2>
             {history && history.corrections.length === 0 ? <p className="muted">{t('collecte.history.empty')}</p> : null}
-            <ol className="history" data-testid="declaration-history">
-              {history?.corrections.map((c) => (
-                <li key={c.version} className="history__item">
-                  <p className="history__meta">{t('collecte.history.item', { when: formatDateTime(c.at), by: c.by })}</p>
-                  <ul>
-                    {Object.keys(c.newValues)
-                      .filter((k) => c.oldValues[k] !== c.newValues[k])
-                      .map((k) => (
-                        <li key={k}>{t('collecte.history.change', { label: labelOf(k), old: c.oldValues[k] ?? '—', new: c.newValues[k] })}</li>
-                      ))}
-                  </ul>
-                  <p className="history__reason">{t('collecte.history.reason', { reason: c.reason })}</p>
-                </li>
-              ))}
-            </ol>
+            {history ? <CorrectionHistory history={history} labelOf={labelOf} testId="declaration-history" /> : null}
           </>
         ) : null}
       </section>

@@ -7,6 +7,7 @@ import { TextareaField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { t } from '../../i18n';
 import { addDays } from './dates';
+import { ImportIssuesTable } from './ImportIssues';
 
 /** Longest span of one export (the server's limit). */
 const MAX_SPAN_DAYS = 366;
@@ -167,28 +168,7 @@ export function ImportDialog({ open, campaign, onClose, onImported }: { open: bo
           </Alert>
         ) : null}
       </div>
-      {issues && issues.length ? (
-        <div className="table-scroll import-issues">
-          <table className="data-table data-table--compact" data-testid="import-issues">
-            <thead>
-              <tr>
-                <th scope="col">{t('collecte.import.line')}</th>
-                <th scope="col">{t('collecte.import.column')}</th>
-                <th scope="col">{t('collecte.import.problem')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {issues.map((i, n) => (
-                <tr key={n}>
-                  <td className="num">{i.line}</td>
-                  <td>{i.column ?? ''}</td>
-                  <td>{i.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      {issues && issues.length ? <ImportIssuesTable issues={issues} /> : null}
     </Dialog>
   );
 }
