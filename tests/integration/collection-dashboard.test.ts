@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { PDFParse } from 'pdf-parse';
 import { startTestApp, type Session, type TestApp } from '../helpers/app';
-import { countRows, expectError, send, serverErrors, signIn, WsClient, orgWith, type Org } from './support';
+import { countRows, eventually, expectError, send, serverErrors, signIn, WsClient, orgWith, type Org } from './support';
+import { openPostgres } from '../../src/server/db/client';
+import type { OverviewCache } from '../../src/server/modules/collection';
 import { topicOf, type ServerFrame } from '../../src/shared/realtime';
 import { roles, type Role } from '../../src/shared/permissions';
 import type { CampaignDetail, Overview, OverviewCommune, Totals } from '../../src/shared/schemas/collection';
@@ -580,6 +582,56 @@ describe('stored detection', () => {
     const lateSection = today.slice(today.indexOf('Communes en retard'));
     expect(lateSection).toContain(`Communes en retard (${late.length})`);
     expect(lateSection).toContain(`${late[0].name} (${late[0].inseeCode})`);
+  });
+});
+
+describe('cached dashboards', () => {
+  it('an overview read again is served from the cache, until a declaration — made through another server instance too — makes it stale', async () => {
+    const c = await createCampaign({ name: 'Cache' });
+    t.services.now = () => MORNING;
+    const url = `/api/campaigns/${c.id}/overview?date=${TODAY}`;
+    const cache = t.services.caches.overview as OverviewCache;
+    const first = await send(t.app, s(pref, 'reader'), 'GET', url);
+    const hits = cache.stats.hits;
+    const again = await send(t.app, s(pref, 'coordinator'), 'GET', url);
+    expect(again.body).toBe(first.body);
+    expect(cache.stats.hits).toBe(hits + 1);
+    // A commune never reads the prefecture's cached overview.
+    expectError(await send(t.app, s(vannes, 'reader'), 'GET', url), 'prefecture_only');
+
+    // Through this instance: stale at once after the answer.
+    expect((await put(s(vannes, 'administrator'), c.id, '56260', TODAY, { values: { domicile: 3, ehpad: 0 } })).statusCode).toBe(201);
+    const after = overviewSchema.parse((await send(t.app, s(pref, 'reader'), 'GET', url)).json()) as Overview;
+    expect(communeOf(after, '56260').value).toBe(3);
+
+    // Through a second instance on the same database: its NOTIFY drops this instance's copy.
+    const other = t.db.url ? await openPostgres(t.db.url, 3) : null;
+    const t2 = await startTestApp({}, other ? { database: other, url: t.db.url, dataDir: null, cleanup: () => other.close() } : { ...t.db, cleanup: async () => {} });
+    try {
+      t2.services.now = () => MORNING;
+      await send(t.app, s(pref, 'reader'), 'GET', url); // cached again here
+      const lorientClerk = await signIn(t2.app, lorient.users.contributor!.email);
+      expect((await send(t2.app, lorientClerk, 'PUT', `/api/campaigns/${c.id}/declarations/56121/${TODAY}`, { json: { values: { domicile: 1, ehpad: 1 } } })).statusCode).toBe(201);
+      await eventually(async () => communeOf(overviewSchema.parse((await send(t.app, s(pref, 'reader'), 'GET', url)).json()) as Overview, '56121').value === 2);
+    } finally {
+      await t2.close();
+      await other?.close().catch(() => {});
+    }
+  });
+});
+
+describe('running sums', () => {
+  it('the sums the database keeps per commune match a recount of the declarations, through submissions, corrections and the demo seed', async () => {
+    // Every campaign of this file, written by every path above (declarations, corrections, seed).
+    const recount = await sql<{ campaign_id: string; insee_code: string; answered: number; total: number; values: Record<string, number> }>`
+      SELECT d.campaign_id, d.insee_code, count(*)::int AS answered, sum(d.total)::bigint AS total,
+        (SELECT jsonb_object_agg(k, v) FROM (SELECT e.key AS k, sum((e.value)::text::bigint) AS v FROM collection_declarations d2, jsonb_each(d2."values") e
+           WHERE d2.campaign_id = d.campaign_id AND d2.insee_code = d.insee_code GROUP BY e.key) y) AS "values"
+      FROM collection_declarations d GROUP BY d.campaign_id, d.insee_code ORDER BY 1, 2`.execute(db());
+    const kept = await sql<{ campaign_id: string; insee_code: string; answered: number; total: number; values: Record<string, number> }>`
+      SELECT campaign_id, insee_code, answered, total, "values" FROM collection_commune_sums WHERE answered > 0 ORDER BY 1, 2`.execute(db());
+    expect(recount.rows.length).toBeGreaterThan(249);
+    expect(kept.rows.map((r) => ({ ...r, total: Number(r.total) }))).toEqual(recount.rows.map((r) => ({ ...r, total: Number(r.total) })));
   });
 });
 

@@ -127,6 +127,20 @@ describe('topics', () => {
     expect(outsider.pending().filter((f) => f.type === 'message')).toEqual([]);
   });
 
+  it('an event too large for a NOTIFY payload arrives whole all the same (read back from its stored copy), in sequence', async () => {
+    const topic = topicOf('announcements', w.a.id);
+    const c = await connect(await signIn(t.app, w.usersA.reader.email));
+    const sub = await c.subscribe(topic);
+    const start = (sub as { seq: number }).seq;
+    const small = await publish(t, await signIn(t.app, w.usersA.coordinator.email), 'Avant');
+    const huge = { ...small, id: crypto.randomUUID(), text: 'Très long message '.repeat(600) };
+    await db.transaction().execute((tx) => t.hub.publish(tx, topic, { kind: 'announcement.created', announcement: huge }));
+    const frames = await c.messages(topic, 2);
+    expect(frames.map((f) => f.seq)).toEqual([start + 1, start + 2]);
+    expect(frames[1].event).toEqual({ kind: 'announcement.created', announcement: huge });
+    expect(new Date(frames[1].at).getTime()).toBeGreaterThanOrEqual(new Date(frames[0].at).getTime());
+  });
+
   it('after a reconnection, subscribe with since replays exactly the missed messages, in order, then goes on live', async () => {
     const topic = topicOf('announcements', w.a.id);
     const publisher = await signIn(t.app, w.usersA.coordinator.email);

@@ -260,6 +260,15 @@ export interface CollectionDetectionQueueTable {
   queued_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** Kept by a trigger on collection_declarations (migration 0006). */
+export interface CollectionCommuneSumsTable {
+  campaign_id: string;
+  insee_code: string;
+  answered: number;
+  total: number;
+  values: Json<Record<string, number>>;
+}
+
 export interface CommuneInvitationsTable {
   user_id: string;
   prefecture_id: string;
@@ -314,6 +323,7 @@ export interface DB {
   collection_declaration_history: CollectionDeclarationHistoryTable;
   collection_detection: CollectionDetectionTable;
   collection_detection_queue: CollectionDetectionQueueTable;
+  collection_commune_sums: CollectionCommuneSumsTable;
   commune_invitations: CommuneInvitationsTable;
 }
 

@@ -12,7 +12,7 @@ import type { Database } from '../db/client';
 import { RealtimeHub } from '../realtime/hub';
 import { routes, routeIds, REALTIME_PATH, type RouteDef, type RouteId } from '../../shared/routes';
 import { can } from '../../shared/permissions';
-import { WS_CLOSE_SESSION_ENDED } from '../../shared/realtime';
+import { parseTopic, WS_CLOSE_SESSION_ENDED } from '../../shared/realtime';
 import { AppError } from './errors';
 import type { AuthContext, Services } from './context';
 import type { Handler, RouteHandlers } from './route';
@@ -26,7 +26,7 @@ import { territoryHandlers } from '../modules/territory';
 import { healthHandlers } from '../modules/health/health.routes';
 import { eventsHandlers, findEvent, canReadEvent } from '../modules/events';
 import { logbookHandlers } from '../modules/logbook';
-import { collectionHandlers, canSubscribeCampaign, DetectionRefresher } from '../modules/collection';
+import { collectionHandlers, canSubscribeCampaign, DetectionRefresher, OverviewCache } from '../modules/collection';
 import { onboardingHandlers } from '../modules/onboarding';
 
 declare module 'fastify' {
@@ -95,7 +95,13 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     realtime: hub,
     now: () => new Date(),
     jobs: { detection: { kick: () => {}, flush: async () => {} } },
+    caches: { overview: new OverviewCache() },
   };
+  // A change to a campaign, published by any instance, makes its cached dashboards stale.
+  hub.onPublished((topic) => {
+    const t = parseTopic(topic);
+    if (t?.kind === 'campaign') services.caches.overview.invalidate(t.id);
+  });
   const refresher = new DetectionRefresher(services, app.log, config.detectionRefreshDelayMs);
   services.jobs.detection = refresher;
   app.addHook('onReady', async () => refresher.start());

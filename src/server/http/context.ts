@@ -43,6 +43,18 @@ export interface Services {
   now: () => Date;
   /** Background work started after a commit. */
   jobs: BackgroundJobs;
+  /** In-process caches, dropped by the writes that make them stale (on every instance). */
+  caches: Caches;
+}
+
+export interface Caches {
+  /** Serialized dashboards per (campaign, date, indicator) (collection). */
+  overview: {
+    get(key: string): string | undefined;
+    generation(campaignId: string): number;
+    set(key: string, campaignId: string, body: string, generation: number): void;
+    invalidate(campaignId: string): void;
+  };
 }
 
 export interface BackgroundJobs {

@@ -72,6 +72,7 @@ export class RealtimeHub {
   private readonly connections = new Set<Connection>();
   private readonly byTopic = new Map<string, Set<Connection>>();
   private unlisten: Array<() => Promise<void>> = [];
+  private readonly publishedListeners: Array<(topic: string) => void> = [];
   private timers: NodeJS.Timeout[] = [];
   private started = false;
 
@@ -119,22 +120,27 @@ export class RealtimeHub {
    * server instance listening on the database.
    */
   async publish(tx: Kysely<DB>, topic: string, event: RealtimeEvent): Promise<number> {
-    const { seq } = await tx
-      .insertInto('realtime_topics')
-      .values({ topic, seq: 1 })
-      .onConflict((oc) => oc.column('topic').doUpdateSet({ seq: sql`realtime_topics.seq + 1` }))
-      .returning('seq')
-      .executeTakeFirstOrThrow();
-    const { created_at } = await tx
-      .insertInto('realtime_messages')
-      .values({ topic, seq, event: JSON.stringify(event) })
-      .returning('created_at')
-      .executeTakeFirstOrThrow();
-    const note: Notification = { topic, seq, at: created_at.toISOString(), event };
-    let payload = JSON.stringify(note);
-    if (Buffer.byteLength(payload) > MAX_INLINE_PAYLOAD) payload = JSON.stringify({ topic, seq, at: note.at });
-    await sql`SELECT pg_notify(${CHANNEL}, ${payload})`.execute(tx);
-    return seq;
+    // One statement: the topic's sequence row is locked from here to the commit, so the
+    // transactions of a busy topic (250 communes declaring at once) wait on it as briefly as possible.
+    const json = JSON.stringify(event);
+    const r = await sql<{ seq: number }>`
+      WITH t AS (
+        INSERT INTO realtime_topics (topic, seq) VALUES (${topic}, 1)
+        ON CONFLICT (topic) DO UPDATE SET seq = realtime_topics.seq + 1
+        RETURNING seq
+      ), m AS (
+        INSERT INTO realtime_messages (topic, seq, event) SELECT ${topic}, t.seq, ${json}::jsonb FROM t
+        RETURNING seq, created_at
+      ), note AS (
+        SELECT m.seq, json_build_object('topic', ${topic}::text, 'seq', m.seq, 'at', to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS head
+        FROM m
+      )
+      SELECT note.seq, pg_notify(${CHANNEL},
+        CASE WHEN octet_length(${json}::text) + 200 > ${MAX_INLINE_PAYLOAD}::int
+          THEN note.head::text
+          ELSE (note.head::jsonb || jsonb_build_object('event', ${json}::jsonb))::text END) AS sent
+      FROM note`.execute(tx);
+    return Number(r.rows[0].seq);
   }
 
   /** Ends the realtime connections of sessions (logout, disabled account...), on every instance. */
@@ -370,12 +376,27 @@ export class RealtimeHub {
     this.send(conn, frame ?? Buffer.from(JSON.stringify({ type: 'message', topic, seq: n.seq, at: n.at, event: n.event })));
   }
 
+  /**
+   * Listens to every message published on the database, by any instance, before it is relayed
+   * to the subscribers (in-process caches drop what the message makes stale).
+   */
+  onPublished(listener: (topic: string) => void): void {
+    this.publishedListeners.push(listener);
+  }
+
   private onNotification(payload: string): void {
     let n: Notification;
     try {
       n = JSON.parse(payload) as Notification;
     } catch {
       return;
+    }
+    for (const l of this.publishedListeners) {
+      try {
+        l(n.topic);
+      } catch (err) {
+        this.log.error({ err }, 'realtime listener failed');
+      }
     }
     const set = this.byTopic.get(n.topic);
     if (!set) return;

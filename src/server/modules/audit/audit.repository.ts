@@ -11,20 +11,27 @@ export interface AuditEntry {
   changes?: unknown;
 }
 
-/** Appends an audit record. Call it with the transaction of the write it describes. */
-export async function recordAudit(tx: Kysely<DB>, actor: Actor, entry: AuditEntry): Promise<void> {
+/**
+ * Appends audit records (one statement whatever their number). Call it with the transaction of
+ * the write they describe.
+ */
+export async function recordAudit(tx: Kysely<DB>, actor: Actor, entry: AuditEntry | AuditEntry[]): Promise<void> {
+  const entries = Array.isArray(entry) ? entry : [entry];
+  if (entries.length === 0) return;
   await tx
     .insertInto('audit_log')
-    .values({
-      actor_user_id: actor.userId,
-      actor_organisation_id: actor.organisationId,
-      organisation_id: entry.organisationId,
-      action: entry.action,
-      entity_type: entry.entityType,
-      entity_id: entry.entityId ?? null,
-      changes: JSON.stringify(entry.changes ?? {}),
-      ip: actor.ip,
-    })
+    .values(
+      entries.map((e) => ({
+        actor_user_id: actor.userId,
+        actor_organisation_id: actor.organisationId,
+        organisation_id: e.organisationId,
+        action: e.action,
+        entity_type: e.entityType,
+        entity_id: e.entityId ?? null,
+        changes: JSON.stringify(e.changes ?? {}),
+        ip: actor.ip,
+      })),
+    )
     .execute();
 }
 

@@ -26,8 +26,8 @@ export const sumKey = (indicator: string, window: number): string => `${indicato
 
 /** What the evaluation needs of one area (a commune, or the department) at one date. */
 export interface AreaSums {
-  /** sumKey(indicator, window) → sum over the window ending at the date (declared values only). */
-  sums: Map<string, number>;
+  /** The sum of the rule's indicator over its window ending at the date (declared values only). */
+  sum: (rule: Pick<AlertRule, 'indicator' | 'window'>) => number;
   population: number | null;
 }
 
@@ -45,7 +45,7 @@ export function evaluateRules(
   const out: AlertReason[] = [];
   for (const r of rules) {
     if (r.scope !== scope) continue;
-    const sum = area.sums.get(sumKey(r.indicator, r.window)) ?? 0;
+    const sum = area.sum(r);
     const span = windowLabel(r.window, period);
     const level = r.level;
     if (r.metric === 'count') {

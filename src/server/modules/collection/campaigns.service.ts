@@ -159,5 +159,6 @@ export async function updateCampaign(services: Services, auth: AuthContext, acto
     await recordAudit(tx, actor, { action: 'campaign.updated', entityType: 'campaign', entityId: id, organisationId: campaign.organisation_id, changes });
     await services.realtime.publish(tx, topicOf('campaign', id), { kind: 'campaign.updated', campaign: await summary(tx, id) });
   });
+  services.caches.overview.invalidate(id);
   return detail(services.db, id, { kind: 'owner' });
 }

@@ -22,6 +22,18 @@ export async function campaignAccess(db: Kysely<DB>, auth: AuthContext, campaign
   return asked ? { kind: 'commune', inseeCode: org.insee_code } : null;
 }
 
+/**
+ * May the caller declare for `inseeCode` (the commune must be asked)? The running prefecture, for
+ * any asked commune; a commune organisation, for itself once the campaign is no longer a draft.
+ * Anyone else is answered "not found" by the caller.
+ */
+export function mayDeclare(auth: AuthContext, campaign: Pick<CampaignRow, 'organisation_id' | 'status'> & { asked: boolean }, inseeCode: string): boolean {
+  if (!campaign.asked) return false;
+  if (campaign.organisation_id === auth.user.organisationId) return true;
+  const org = auth.organisation;
+  return org.kind === 'commune' && org.insee_code === inseeCode && campaign.status !== 'draft';
+}
+
 /** May this access read or write the declarations of `inseeCode`? A commune: its own only. */
 export function coversCommune(access: CampaignAccess, inseeCode: string): boolean {
   return access.kind === 'owner' || access.inseeCode === inseeCode;

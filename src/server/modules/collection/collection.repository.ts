@@ -87,6 +87,39 @@ export async function replaceCommunes(db: Kysely<DB>, campaignId: string, codes:
   }
 }
 
+/**
+ * The campaign (shared-locked: declarations go on together, a status change waits), whether it
+ * asks this commune, and the commune's name: what a declaration needs, in one statement.
+ */
+export async function declarationTarget(db: Kysely<DB>, campaignId: string, inseeCode: string) {
+  return db
+    .selectFrom('collection_campaigns as c')
+    .select(campaignColumns)
+    .select(sql<string>`c.start_date::text`.as('start_date'))
+    .select(sql<boolean>`EXISTS (SELECT 1 FROM collection_campaign_communes cc WHERE cc.campaign_id = c.id AND cc.insee_code = ${inseeCode})`.as('asked'))
+    .select(sql<string | null>`(SELECT m.name FROM communes m WHERE m.insee_code = ${inseeCode})`.as('commune_name'))
+    .where('c.id', '=', campaignId)
+    .forShare()
+    .executeTakeFirst();
+}
+
+/** The columns of a declaration as presented (RETURNING of a write), without the commune's name. */
+export const declarationColumns = [
+  'id',
+  'campaign_id',
+  'insee_code',
+  'values',
+  'version',
+  'organisation_id',
+  'declared_by',
+  'declared_by_name',
+  'declared_at',
+  'updated_by',
+  'updated_by_name',
+  'updated_at',
+  sql<string>`period_date::text`.as('period_date'),
+] as const;
+
 export function declarationQuery(db: Kysely<DB>) {
   return db
     .selectFrom('collection_declarations as d')

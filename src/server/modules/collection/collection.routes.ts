@@ -4,7 +4,7 @@ import { defineHandlers } from '../../http/route';
 import * as campaigns from './campaigns.service';
 import * as declarations from './declarations.service';
 import { detection } from './detection.service';
-import { overview, totals } from './overview.service';
+import { overviewJson, totals } from './overview.service';
 import { reportPdf } from './report.service';
 import { exportCsv, exportDhis2, IMPORT_MAX_BYTES, importDeclarations } from './transfer.service';
 import { attachmentDisposition } from '../../lib/csv';
@@ -26,7 +26,11 @@ export const collectionHandlers = defineHandlers({
   getDeclarationHistory: async ({ auth, params, services }) => declarations.declarationHistory(services, auth, params),
   getCompleteness: async ({ auth, params, query, services }) => declarations.completeness(services, auth, params.id, query.date),
   getDetection: async ({ auth, params, query, services }) => detection(services, auth, { id: params.id, ...query }),
-  getOverview: async ({ auth, params, query, services }) => overview(services, auth, params.id, query),
+  getOverview: async ({ auth, params, query, reply, services }) => {
+    const body = await overviewJson(services, auth, params.id, query);
+    reply.header('content-type', 'application/json; charset=utf-8');
+    return reply.send(body);
+  },
   getTotals: async ({ auth, params, query, services }) => totals(services, auth, params.id, query),
   getReportPdf: async ({ auth, params, query, reply, services }) => {
     const { fileName, body } = await reportPdf(services, auth, params.id, query.date);

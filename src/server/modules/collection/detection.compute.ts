@@ -10,6 +10,10 @@ import { addDays, daysBetween, isoWeekday } from './paris-time';
 /** noufaily2013 needs b = 3 years of history plus its window (w = 3 periods); below, earsC3. */
 export const NOUFAILY_YEARS = 3;
 export const NOUFAILY_WINDOW = 3;
+/** Periods of history from which Noufaily replaces EARS C3 (b years and the window). */
+export const NOUFAILY_MIN_PERIODS = (period: CampaignPeriod): number => NOUFAILY_YEARS * (period === 'weekly' ? 52 : 365) + NOUFAILY_WINDOW + 1;
+/** Periods before a point that EARS C3 reads (baseline 7, lag 2, two earlier C2 statistics: earsMaxLag), with margin. */
+export const EARS_LOOKBACK = 14;
 /** EARS C3's floor on the baseline standard deviation: a flat run of zeros does not alarm on a single 1. */
 export const EARS_MIN_SIGMA = 0.5;
 
@@ -55,7 +59,7 @@ export function computeDetection(dates: string[], counts: Array<number | null>, 
   const n = dates.length;
   const firstDeclared = counts.findIndex((c) => c !== null);
   const historyLength = firstDeclared < 0 ? 0 : Math.floor(daysBetween(dates[firstDeclared], dates[n - 1]) / step) + 1;
-  const useNoufaily = historyLength >= NOUFAILY_YEARS * frequency + NOUFAILY_WINDOW + 1;
+  const useNoufaily = historyLength >= NOUFAILY_MIN_PERIODS(period);
   const method: DetectionMethodName = useNoufaily ? 'noufaily2013' : 'earsC3';
   if (n === 0 || from > n - 1) return { method, methodDescription: '', historyLength, points: [] };
   const range = { from: Math.max(0, from), to: n - 1 };

@@ -11,8 +11,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { DB } from '../../db/schema';
 import type { Services } from '../../http/context';
 import { topicOf } from '../../../shared/realtime';
-import { computeDetection, periodDates, type ComputedPoint, type DetectionMethodName } from './detection.compute';
-import { parisDateTime } from './paris-time';
+import { computeDetection, EARS_LOOKBACK, NOUFAILY_MIN_PERIODS, periodDates, type ComputedPoint, type DetectionMethodName } from './detection.compute';
+import { addDays, daysBetween, parisDateTime } from './paris-time';
 
 /** The department's own series (sum of the communes that answered) is stored under this area. */
 export const DEPARTMENT_AREA = 'department';
@@ -20,6 +20,8 @@ export const DEPARTMENT_AREA = 'department';
 const BATCH = 1000;
 /** Leftovers (another instance's queue, a crash) are picked up at this pace. */
 const POLL_MS = 30_000;
+/** Least time between two runs: a burst of declarations is refreshed in a few runs, not one each. */
+const MIN_GAP_MS = 100;
 
 interface QueueRow {
   campaign_id: string;
@@ -58,11 +60,12 @@ export class DetectionRefresher {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private lastRunEnd = 0;
   /** Runs done and areas refreshed since start (benchmarks, tests). */
   readonly stats = { runs: 0, areas: 0, lastRunMs: 0 };
 
   constructor(
-    private readonly services: Pick<Services, 'db' | 'realtime' | 'now'>,
+    private readonly services: Pick<Services, 'db' | 'realtime' | 'now' | 'caches'>,
     private readonly log: FastifyBaseLogger,
     /** Wait after a kick, to refresh many declarations of the same second in one run; 0 = only on `flush()`. */
     private readonly delayMs: number,
@@ -86,10 +89,11 @@ export class DetectionRefresher {
   /** A declaration was queued: refresh soon (coalescing the kicks of the next `delayMs`). */
   kick(): void {
     if (this.stopped || this.delayMs <= 0 || this.timer) return;
+    const wait = Math.max(this.delayMs, this.lastRunEnd + MIN_GAP_MS - Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.runUntilEmpty().catch((err: unknown) => this.log.error({ err }, 'rafraîchissement de la détection impossible'));
-    }, this.delayMs);
+    }, wait);
     this.timer.unref();
   }
 
@@ -113,6 +117,7 @@ export class DetectionRefresher {
         } while (this.again && !this.stopped);
       } finally {
         this.running = null;
+        this.lastRunEnd = Date.now();
       }
     })();
     return this.running;
@@ -178,9 +183,16 @@ export class DetectionRefresher {
         // Let requests in between communes: a long back-fill must not hold the event loop.
         await new Promise((r) => setImmediate(r));
       }
-      // The department: the sum of the communes that answered, each period.
+      // The department: the sum of the communes that answered, each period. EARS reads at most
+      // EARS_LOOKBACK periods before a point: while the campaign is too young for Noufaily, only
+      // those are summed, not the whole campaign (a France-wide campaign has a million rows).
+      const step = campaign.period === 'weekly' ? 7 : 1;
+      const first = await sql<{ d: string | null }>`SELECT min(period_date)::text AS d FROM collection_declarations WHERE campaign_id = ${campaignId}`.execute(db);
+      const firstDate = first.rows[0]?.d ?? today;
+      const young = Math.floor(daysBetween(firstDate, today) / step) + 1 < NOUFAILY_MIN_PERIODS(campaign.period);
+      const sumFrom = young ? addDays(earliest, -EARS_LOOKBACK * step) : campaign.start_date;
       const dep = await sql<{ date: string; total: number }>`SELECT period_date::text AS date, sum(total)::int AS total FROM collection_declarations
-        WHERE campaign_id = ${campaignId} AND period_date <= ${today}::date GROUP BY period_date`.execute(db);
+        WHERE campaign_id = ${campaignId} AND period_date >= ${sumFrom}::date AND period_date <= ${today}::date GROUP BY period_date`.execute(db);
       const depValues = new Map(dep.rows.map((r) => [r.date, Number(r.total)]));
       const depComputed = computeDetection(dates, dates.map((d) => depValues.get(d) ?? null), campaign.period, indexOf(earliest));
       for (const p of depComputed.points) if (p.observed !== null) points.push({ ...p, area: DEPARTMENT_AREA, method: depComputed.method });
@@ -224,6 +236,7 @@ export class DetectionRefresher {
         });
       }
     });
+    this.services.caches.overview.invalidate(campaignId);
     this.stats.areas += items.length;
   }
 }

@@ -21,6 +21,7 @@ import { communesOf, indicatorsOf } from './collection.repository';
 import { requireCampaign } from './campaigns.service';
 import { MAX_LIST_DAYS } from './declarations.service';
 import { DEPARTMENT_AREA } from './detection.refresher';
+import { OverviewCache } from './overview.cache';
 import { addDays, daysBetween, dueOf, isoWeekday, isPast, parisDateTime } from './paris-time';
 
 /** The campaign, for its prefecture only (a commune never sees the other communes). */
@@ -87,9 +88,32 @@ interface CommuneSums {
  * with the reasons (rules and stored statistical detection), and the same for the department.
  */
 export async function overview(services: Services, auth: AuthContext, id: string, q: { date: string; indicator: string }): Promise<Overview> {
-  const db = services.db;
   const campaign = await requireOwnedCampaign(services, auth, id);
   checkViewDate(campaign, q.date, services.now());
+  return computeOverview(services, campaign, q);
+}
+
+/**
+ * The overview as JSON, from the in-process cache when the campaign has not changed since it was
+ * computed (overview.cache.ts). Access and dates are checked first, every time.
+ */
+export async function overviewJson(services: Services, auth: AuthContext, id: string, q: { date: string; indicator: string }): Promise<string> {
+  const campaign = await requireOwnedCampaign(services, auth, id);
+  checkViewDate(campaign, q.date, services.now());
+  const passed = isPast(dueOf(campaign.period, q.date, campaign.deadline), services.now());
+  const key = OverviewCache.key(id, q.date, q.indicator, passed);
+  const cache = services.caches.overview;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const generation = cache.generation(id);
+  const body = JSON.stringify(await computeOverview(services, campaign, q));
+  cache.set(key, id, body, generation);
+  return body;
+}
+
+async function computeOverview(services: Services, campaign: CampaignRow, q: { date: string; indicator: string }): Promise<Overview> {
+  const db = services.db;
+  const id = campaign.id;
   const indicators = await indicatorsOf(db, [id]);
   requireIndicator(indicators, q.indicator);
   const settings = alertSettingsOf(campaign.alert_settings);
@@ -117,81 +141,95 @@ export async function overview(services: Services, auth: AuthContext, id: string
     ];
   });
   const chosen = valueExpr(q.indicator);
-  const [windowRows, periodRows, communes, detections, pending] = await Promise.all([
-    sql<CommuneSums>`SELECT d.insee_code, max(${chosen}) FILTER (WHERE d.period_date = ${D}::date) AS value,
-        count(*) FILTER (WHERE d.period_date = ${D}::date)::int AS answered_today, ${sql.join(columns)}
-      FROM collection_declarations d
-      WHERE d.campaign_id = ${id} AND d.period_date > ${lo}::date AND d.period_date <= ${D}::date
-      GROUP BY d.insee_code`.execute(db),
-    sql<{ insee_code: string; sum: number; answered: number }>`SELECT d.insee_code, coalesce(sum(${chosen}), 0)::int AS sum, count(*)::int AS answered
-      FROM collection_declarations d WHERE d.campaign_id = ${id} AND d.period_date <= ${D}::date GROUP BY d.insee_code`.execute(db),
+  const chosenSum = q.indicator === TOTAL_INDICATOR ? sql<number>`s.total` : sql<number>`coalesce((s."values" ->> ${q.indicator})::bigint, 0)`;
+  const [windowRows, periodRows, communes, detections, detectionUpdated, pending] = await Promise.all([
+    // Grouping ~35,000 communes with a dozen sums is a hash aggregate only with room for it.
+    db.transaction().execute(async (tx) => {
+      await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
+      return sql<CommuneSums>`SELECT d.insee_code, max(${chosen}) FILTER (WHERE d.period_date = ${D}::date) AS value,
+          count(*) FILTER (WHERE d.period_date = ${D}::date)::int AS answered_today, ${sql.join(columns)}
+        FROM collection_declarations d
+        WHERE d.campaign_id = ${id} AND d.period_date > ${lo}::date AND d.period_date <= ${D}::date
+        GROUP BY d.insee_code`.execute(tx);
+    }),
+    // Since the start: the running sums (kept by the database) minus what was declared after D.
+    sql<{ insee_code: string; sum: number; answered: number }>`SELECT s.insee_code, (${chosenSum} - coalesce(a.sum, 0))::bigint AS sum, (s.answered - coalesce(a.n, 0))::int AS answered
+      FROM collection_commune_sums s
+      LEFT JOIN (SELECT d.insee_code, sum(${chosen}) AS sum, count(*) AS n FROM collection_declarations d
+                 WHERE d.campaign_id = ${id} AND d.period_date > ${D}::date GROUP BY d.insee_code) a ON a.insee_code = s.insee_code
+      WHERE s.campaign_id = ${id}`.execute(db),
     communesOf(db, id),
-    db
-      .selectFrom('collection_detection')
-      .select(['area', 'method', 'alarm', 'expected', 'upperbound', 'explanation', 'computed_at'])
-      .select(sql<string>`period_date::text`.as('date'))
-      .where('campaign_id', '=', id)
-      .where(sql<boolean>`period_date IN (${D}::date, ${prevDate}::date)`)
-      .execute(),
+    // The explanation travels only with an alarm (it is then a reason); the panel of a commune reads the rest.
+    sql<{ area: string; date: string; method: 'noufaily2013' | 'earsC3'; alarm: boolean | null; expected: number | null; upperbound: number | null; explanation: string }>`
+      SELECT area, period_date::text AS date, method, alarm, expected, upperbound, CASE WHEN alarm THEN explanation ELSE '' END AS explanation
+      FROM collection_detection WHERE campaign_id = ${id} AND period_date IN (${D}::date, ${prevDate}::date)`.execute(db),
+    sql<{ at: Date | null }>`SELECT max(computed_at) AS at FROM collection_detection WHERE campaign_id = ${id} AND period_date = ${D}::date`.execute(db),
     db.selectFrom('collection_detection_queue').select((eb) => eb.fn.countAll<number>().as('n')).where('campaign_id', '=', id).executeTakeFirstOrThrow(),
   ]);
 
   const byCommune = new Map(windowRows.rows.map((r) => [r.insee_code, r]));
   const sinceStart = new Map(periodRows.rows.map((r) => [r.insee_code, r]));
-  const detAt = new Map<string, (typeof detections)[number]>();
-  const detBefore = new Map<string, (typeof detections)[number]>();
-  let detectionUpdatedAt: Date | null = null;
-  for (const d of detections) {
-    (d.date === D ? detAt : detBefore).set(d.area, d);
-    if (d.date === D && (!detectionUpdatedAt || d.computed_at > detectionUpdatedAt)) detectionUpdatedAt = d.computed_at;
-  }
+  type DetectionRow = (typeof detections.rows)[number];
+  const detAt = new Map<string, DetectionRow>();
+  const detBefore = new Map<string, DetectionRow>();
+  for (const d of detections.rows) (d.date === D ? detAt : detBefore).set(d.area, d);
+  const detectionUpdatedAt = detectionUpdated.rows[0]?.at ? new Date(detectionUpdated.rows[0].at) : null;
 
   const labelOf = (k: string) => indicatorLabelOf(indicators, k);
   const windowPeriods = periodsInWindow(campaign.start_date, D, OVERVIEW_WINDOW, period);
   const allPeriods = periodsSinceStart(campaign.start_date, D, period);
   const passed = isPast(dueOf(period, D, campaign.deadline), services.now());
-  const chosenKey = sumKey(q.indicator, OVERVIEW_WINDOW);
-  const chosenIndex = list.findIndex((p) => sumKey(p.indicator, p.window) === chosenKey);
-  const depCur = new Map<string, number>();
-  const depPrev = new Map<string, number>();
+  const chosenIndex = list.findIndex((p) => p.indicator === q.indicator && p.window === OVERVIEW_WINDOW);
+  // Sums by pair index (list order): arrays, not maps, for ~35,000 communes.
+  const slot = (indicator: string, window: number) => list.findIndex((p) => p.indicator === indicator && p.window === window);
+  const ruleSlots = new Map(settings.rules.map((r) => [r, slot(r.indicator, r.window)]));
+  const communeRules = settings.rules.some((r) => r.scope === 'commune');
+  const cKeys = list.map((_, i) => `c${i}`);
+  const pKeys = list.map((_, i) => `p${i}`);
+  const nKey = `n${chosenIndex}`;
+  const depCur = new Float64Array(list.length);
+  const depPrev = new Float64Array(list.length);
   let depValue = 0;
   let depWindowAnswered = 0;
   let depPeriodSum = 0;
   let depPeriodAnswered = 0;
   let depPopulation = 0;
   const levelCounts = Object.fromEntries(alertLevels.map((l) => [l, 0])) as Record<AlertLevel, number>;
+  const cur = new Float64Array(list.length);
+  const prev = new Float64Array(list.length);
+  const sumFrom = (values: Float64Array) => (r: { indicator: string; window: number }) => values[ruleSlots.get(r as never) ?? slot(r.indicator, r.window)] ?? 0;
+  const curSum = sumFrom(cur);
+  const prevSum = sumFrom(prev);
 
   const out: OverviewCommune[] = communes.map((c) => {
     const row = byCommune.get(c.insee_code);
-    const cur = new Map<string, number>();
-    const prev = new Map<string, number>();
-    list.forEach((p, i) => {
-      const k = sumKey(p.indicator, p.window);
-      const cv = row ? Number(row[`c${i}`]) : 0;
-      const pv = row ? Number(row[`p${i}`]) : 0;
-      cur.set(k, cv);
-      prev.set(k, pv);
-      depCur.set(k, (depCur.get(k) ?? 0) + cv);
-      depPrev.set(k, (depPrev.get(k) ?? 0) + pv);
-    });
+    for (let i = 0; i < list.length; i++) {
+      cur[i] = row ? Number(row[cKeys[i]]) : 0;
+      prev[i] = row ? Number(row[pKeys[i]]) : 0;
+      depCur[i] += cur[i];
+      depPrev[i] += prev[i];
+    }
     const answered = (row?.answered_today ?? 0) > 0;
     const value = answered ? Number(row!.value ?? 0) : null;
-    const windowAnswered = row ? Number(row[`n${chosenIndex}`]) : 0;
-    const windowSum = cur.get(chosenKey) ?? 0;
+    const windowAnswered = row ? Number(row[nKey]) : 0;
+    const windowSum = cur[chosenIndex];
     const since = sinceStart.get(c.insee_code);
+    const sinceSum = Number(since?.sum ?? 0);
+    const sinceAnswered = Number(since?.answered ?? 0);
     const det = detAt.get(c.insee_code);
     const detPrev = detBefore.get(c.insee_code);
-    const reasons = byLevel([...evaluateRules(settings.rules, 'commune', { sums: cur, population: c.population }, labelOf, period), ...detectionReason(settings, det?.alarm, det?.explanation)]);
-    const previousReasons = [
-      ...evaluateRules(settings.rules, 'commune', { sums: prev, population: c.population }, labelOf, period),
+    const ruleReasons = communeRules ? evaluateRules(settings.rules, 'commune', { sum: curSum, population: c.population }, labelOf, period) : [];
+    const reasons = det?.alarm ? byLevel([...ruleReasons, ...detectionReason(settings, det.alarm, det.explanation)]) : ruleReasons;
+    const previousLevel = levelOf([
+      ...(communeRules ? evaluateRules(settings.rules, 'commune', { sum: prevSum, population: c.population }, labelOf, period) : []),
       ...detectionReason(settings, detPrev?.alarm, detPrev?.explanation),
-    ];
+    ]);
     const level = levelOf(reasons);
     levelCounts[level]++;
     if (value !== null) depValue += value;
     depWindowAnswered += windowAnswered;
-    depPeriodSum += since?.sum ?? 0;
-    depPeriodAnswered += since?.answered ?? 0;
+    depPeriodSum += sinceSum;
+    depPeriodAnswered += sinceAnswered;
     depPopulation += c.population ?? 0;
     return {
       inseeCode: c.insee_code,
@@ -200,21 +238,19 @@ export async function overview(services: Services, auth: AuthContext, id: string
       status: answered ? 'answered' : passed ? 'late' : 'missing',
       value,
       window: aggregate(windowSum, windowAnswered, windowPeriods, c.population),
-      period: aggregate(since?.sum ?? 0, since?.answered ?? 0, allPeriods, c.population),
+      period: aggregate(sinceSum, sinceAnswered, allPeriods, c.population),
       level,
-      previousLevel: levelOf(previousReasons),
+      previousLevel,
       reasons,
-      detection: det
-        ? { method: det.method, alarm: det.alarm, expected: det.expected, upperbound: det.upperbound, explanation: det.explanation }
-        : null,
+      detection: det ? { method: det.method, alarm: det.alarm, expected: det.expected, upperbound: det.upperbound, explanation: det.explanation } : null,
     };
   });
 
   const depDet = detAt.get(DEPARTMENT_AREA);
   const depDetPrev = detBefore.get(DEPARTMENT_AREA);
-  const depReasons = byLevel([...evaluateRules(settings.rules, 'department', { sums: depCur, population: depPopulation }, labelOf, period), ...detectionReason(settings, depDet?.alarm, depDet?.explanation)]);
+  const depReasons = byLevel([...evaluateRules(settings.rules, 'department', { sum: sumFrom(depCur), population: depPopulation }, labelOf, period), ...detectionReason(settings, depDet?.alarm, depDet?.explanation)]);
   const depPrevReasons = [
-    ...evaluateRules(settings.rules, 'department', { sums: depPrev, population: depPopulation }, labelOf, period),
+    ...evaluateRules(settings.rules, 'department', { sum: sumFrom(depPrev), population: depPopulation }, labelOf, period),
     ...detectionReason(settings, depDetPrev?.alarm, depDetPrev?.explanation),
   ];
   const department = await db.selectFrom('departments').select(['code', 'name']).where('code', '=', campaign.department_code).executeTakeFirstOrThrow();
@@ -229,7 +265,7 @@ export async function overview(services: Services, auth: AuthContext, id: string
       name: department.name,
       population: depPopulation,
       value: depValue,
-      window: aggregate(depCur.get(chosenKey) ?? 0, depWindowAnswered, windowPeriods * communes.length, depPopulation),
+      window: aggregate(depCur[chosenIndex], depWindowAnswered, windowPeriods * communes.length, depPopulation),
       period: aggregate(depPeriodSum, depPeriodAnswered, allPeriods * communes.length, depPopulation),
       level: levelOf(depReasons),
       previousLevel: levelOf(depPrevReasons),

@@ -273,7 +273,10 @@ export async function importDeclarations(
     return result;
   };
   const result = await services.db.transaction().execute(run);
-  if (!result.dryRun && result.created + result.corrected > 0) services.jobs.detection.kick();
+  if (!result.dryRun && result.created + result.corrected > 0) {
+    services.caches.overview.invalidate(id);
+    services.jobs.detection.kick();
+  }
   return result;
 }
 
