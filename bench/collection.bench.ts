@@ -27,10 +27,13 @@
  *     submit sent to the 250th `declaration.saved` received (target < 2 s), then one
  *     `GET /api/campaigns/:id/overview?date=<today>` (what the dashboard reloads), checked to show
  *     the 250 communes 'answered'.
- *  3. overview: `GET /api/campaigns/:id/overview?date=<today>&indicator=total` and `&indicator=ehpad`
- *     on the France-wide campaign, BENCH_OVERVIEW_RUNS (10) runs each after 2 warm-ups (or fewer, at
- *     least 3, once BENCH_OVERVIEW_BUDGET_S has passed): p50 / p95, the response size and the server
- *     CPU per request. Target p95 < 500 ms (server time + loopback round trip + reading the body).
+ *  3. overview: `GET /api/campaigns/:id/overview?date=<D>&indicator=total` and `&indicator=ehpad` on
+ *     the France-wide campaign, computed: BENCH_OVERVIEW_RUNS (10) dates D = today, yesterday… (the
+ *     server caches serialized overviews per date and indicator: each date is computed), after one
+ *     warm-up on another date (or fewer runs, at least 3, once BENCH_OVERVIEW_BUDGET_S has passed);
+ *     then cached: today's again, BENCH_OVERVIEW_RUNS times (every member of a prefecture opening
+ *     the same dashboard). p50 / p95, the response size and the server CPU per request. Target p95
+ *     < 500 ms (server time + loopback round trip + reading the body).
  *  4. detection: time from the last of the 250 submit responses to the `detection.updated`
  *     message(s) covering the 250 communes. Measured with the default DETECTION_REFRESH_DELAY_MS
  *     (200 ms wait before the refresher runs) on the submissions, then with a server restarted with
@@ -383,6 +386,10 @@ async function seed(database: Database, engine: string, loader: Database): Promi
   if (engine === 'pglite') await sql`SET maintenance_work_mem = '256MB'`.execute(ldb);
   for (const [, create] of DECLARATION_INDEXES) await sql.raw(create).execute(ldb);
   const indexSeconds = secs(tIdx);
+  // The row trigger that keeps each commune's running sums was off for the load: rebuild them.
+  const tSums = performance.now();
+  await sql`SELECT collection_rebuild_sums(${frCampaignId}::uuid)`.execute(ldb);
+  const sumsSeconds = secs(tSums);
 
   // The stored detection of the last days, as the refresher would have left it.
   const tDet = performance.now();
@@ -429,10 +436,10 @@ async function seed(database: Database, engine: string, loader: Database): Promi
   const detSeconds = secs(tDet);
 
   const tVac = performance.now();
-  for (const t of ['collection_declarations', 'collection_detection', 'collection_campaign_communes', 'communes', 'organisations', 'users']) await sql.raw(`VACUUM (ANALYZE) ${t}`).execute(db);
+  for (const t of ['collection_declarations', 'collection_detection', 'collection_commune_sums', 'collection_campaign_communes', 'communes', 'organisations', 'users']) await sql.raw(`VACUUM (ANALYZE) ${t}`).execute(db);
   const seedSeconds = (performance.now() - tAll) / 1000;
   log(
-    `  ${engine}: France: ${frRows} declarations over ${FR_DAYS} days in ${loadSeconds} s (INSERT … SELECT unnest of ${BATCH} rows, its 2 indexes dropped and row triggers/foreign-key checks off for the loading session; indexes rebuilt in ${indexSeconds} s), ` +
+    `  ${engine}: France: ${frRows} declarations over ${FR_DAYS} days in ${loadSeconds} s (INSERT … SELECT unnest of ${BATCH} rows, its 2 indexes dropped and row triggers/foreign-key checks off for the loading session; indexes rebuilt in ${indexSeconds} s, running sums rebuilt in ${sumsSeconds} s), ` +
       `${frDetectionRows} stored detection points (last ${FR_DETECTION_DAYS} days) in ${detSeconds} s, VACUUM ANALYZE ${secs(tVac)} s; seeding ${seedSeconds.toFixed(1)} s in all`,
   );
   return { today, campaignId, prefectureEmail, communes, frCampaignId, frCoordinatorEmail, frCommunes: fr.length, frRows, frDetectionRows, seedSeconds };
@@ -622,40 +629,68 @@ interface OverviewFigures {
   totalP95: number;
   indicatorP50: number;
   indicatorP95: number;
+  /** Served from the server's cache of serialized overviews (same date and indicator, nothing changed). */
+  cachedP50: number;
+  cachedP95: number;
   bytes: number;
   bytesIndicator: number;
 }
 
+/**
+ * Cold overviews: each run asks another date (today, yesterday…), so the server computes it (its
+ * cache of serialized overviews is keyed by date and indicator). Then the same overview again and
+ * again, as the members of a prefecture each open it: the cached figure.
+ */
 async function measureOverview(engine: string, port: number, serverPid: number, s: Seeded, coord: Session): Promise<OverviewFigures> {
-  const out: Record<string, number[]> = { total: [], ehpad: [] };
+  const out: Record<string, number[]> = { total: [], ehpad: [], cached: [] };
   const size: Record<string, number> = {};
   const cpu: Record<string, number> = {};
   log(`  overview: ${load()}`);
+  const get = async (indicator: string, date: string) => {
+    const t0 = performance.now();
+    const res = await request(port, 'GET', `/api/campaigns/${s.frCampaignId}/overview?date=${date}&indicator=${indicator}`, undefined, { cookie: coord.cookie });
+    const ms = performance.now() - t0;
+    if (res.status !== 200) throw new Error(`overview ${indicator} ${date}: ${res.status} ${res.body.slice(0, 300)}`);
+    return { ms, res };
+  };
+  // One warm-up on a date not measured (the database's own caches).
+  await get('total', addDays(s.today, -(OVERVIEW_RUNS + 5)));
   for (const indicator of ['total', 'ehpad']) {
     const started = performance.now();
     const cpu0 = cpuSeconds(serverPid);
-    for (let i = 0; i < 2 + OVERVIEW_RUNS; i++) {
-      if (i >= 5 && performance.now() - started > OVERVIEW_BUDGET_MS) break;
-      const t0 = performance.now();
-      const res = await request(port, 'GET', `/api/campaigns/${s.frCampaignId}/overview?date=${s.today}&indicator=${indicator}`, undefined, { cookie: coord.cookie });
-      const ms = performance.now() - t0;
-      if (res.status !== 200) throw new Error(`overview ${indicator}: ${res.status} ${res.body.slice(0, 300)}`);
-      if (i >= 2) out[indicator].push(ms);
-      size[indicator] = Buffer.byteLength(res.body);
+    for (let i = 0; i < OVERVIEW_RUNS; i++) {
+      if (i >= 3 && performance.now() - started > OVERVIEW_BUDGET_MS) break;
+      const { ms, res } = await get(indicator, addDays(s.today, -i));
+      out[indicator].push(ms);
       if (i === 0) {
+        size[indicator] = Buffer.byteLength(res.body);
         const o = JSON.parse(res.body) as Overview;
         const answered = o.communes.filter((c) => c.status === 'answered').length;
         log(`  overview ${indicator}: ${o.communes.length} communes (${answered} answered today), levels ${JSON.stringify(o.department.levelCounts)}, department ${o.department.level}, detectionUpdatedAt ${o.detectionUpdatedAt ?? 'null'}`);
       }
     }
-    cpu[indicator] = (cpuSeconds(serverPid) - cpu0) / (out[indicator].length + 2);
+    cpu[indicator] = (cpuSeconds(serverPid) - cpu0) / out[indicator].length;
   }
+  const cpu0 = cpuSeconds(serverPid);
+  for (let i = 0; i < OVERVIEW_RUNS; i++) out.cached.push((await get('total', s.today)).ms);
+  cpu.cached = (cpuSeconds(serverPid) - cpu0) / OVERVIEW_RUNS;
   const p = (k: string, q: number) => percentile([...out[k]].sort((a, b) => a - b), q);
-  const f = { totalP50: p('total', 50), totalP95: p('total', 95), indicatorP50: p('ehpad', 50), indicatorP95: p('ehpad', 95), bytes: size.total, bytesIndicator: size.ehpad };
+  const f = {
+    totalP50: p('total', 50),
+    totalP95: p('total', 95),
+    indicatorP50: p('ehpad', 50),
+    indicatorP95: p('ehpad', 95),
+    cachedP50: p('cached', 50),
+    cachedP95: p('cached', 95),
+    bytes: size.total,
+    bytesIndicator: size.ehpad,
+  };
   log(`  ${engine}_overview_fr_total_p50: ${ms1(f.totalP50)}`);
-  log(`  ${engine}_overview_fr_total_p95: ${ms1(f.totalP95)}   (${out.total.length} runs after 2 warm-ups, max ${ms1(Math.max(...out.total))}; ${s.frCommunes} communes, ${s.frRows} declarations; response ${mb(f.bytes)}; server CPU ${ms1(cpu.total * 1000)} per request)`);
+  log(`  ${engine}_overview_fr_total_p95: ${ms1(f.totalP95)}   (computed: ${out.total.length} dates, max ${ms1(Math.max(...out.total))}; ${s.frCommunes} communes, ${s.frRows} declarations; response ${mb(f.bytes)}; server CPU ${ms1(cpu.total * 1000)} per request)`);
   log(`  ${engine}_overview_fr_ehpad_p50: ${ms1(f.indicatorP50)}`);
-  log(`  ${engine}_overview_fr_ehpad_p95: ${ms1(f.indicatorP95)}   (${out.ehpad.length} runs after 2 warm-ups, max ${ms1(Math.max(...out.ehpad))}; response ${mb(f.bytesIndicator)}; server CPU ${ms1(cpu.ehpad * 1000)} per request)`);
+  log(`  ${engine}_overview_fr_ehpad_p95: ${ms1(f.indicatorP95)}   (computed: ${out.ehpad.length} dates, max ${ms1(Math.max(...out.ehpad))}; response ${mb(f.bytesIndicator)}; server CPU ${ms1(cpu.ehpad * 1000)} per request)`);
+  log(`  ${engine}_overview_fr_cached_p50: ${ms1(f.cachedP50)}`);
+  log(`  ${engine}_overview_fr_cached_p95: ${ms1(f.cachedP95)}   (the same overview again, ${OVERVIEW_RUNS} times, served from the server's cache; server CPU ${ms1(cpu.cached * 1000)} per request)`);
   return f;
 }
 
@@ -793,6 +828,7 @@ function summary(engine: string, f: ServerFigures, ip: InProcess, frCommunes: nu
     `dashboard has all ${COMMUNES} in ${ms1(f.first.dashboard)} (< ${t.dashboard}) ${verdict(f.first.dashboard, t.dashboard)} [overview then shows ${f.first.answered}/${COMMUNES} answered]`,
     `overview ${frCommunes} communes total p95 ${ms1(f.overview.totalP95)} (< ${t.overview}) ${verdict(f.overview.totalP95, t.overview)}`,
     `overview ${frCommunes} communes ehpad p95 ${ms1(f.overview.indicatorP95)} (< ${t.overview}) ${verdict(f.overview.indicatorP95, t.overview)}`,
+    `overview ${frCommunes} communes cached p95 ${ms1(f.overview.cachedP95)} (< ${t.overview}) ${verdict(f.overview.cachedP95, t.overview)}`,
     `detection ${ms1(f.first.detection)} with the ${DEFAULT_REFRESH_DELAY_MS} ms wait (< ${t.detection}) ${verdict(f.first.detection, t.detection)}, ${ms1(f.second.detection)} with DETECTION_REFRESH_DELAY_MS=1 (< ${t.detection}) ${verdict(f.second.detection, t.detection)}, in-process flush ${ms1(ip.today)}`,
   ];
   const ok = f.first.submitP95 < t.submit && f.first.dashboard < t.dashboard && f.overview.totalP95 < t.overview && f.overview.indicatorP95 < t.overview && f.first.detection < t.detection && f.second.detection < t.detection;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type OperationNodeSource } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { DB } from '../db/schema';
 import type { Database } from '../db/client';
@@ -119,12 +119,15 @@ export class RealtimeHub {
    * stored copy commit with the write, and PostgreSQL delivers the NOTIFY only at commit, to every
    * server instance listening on the database.
    */
-  async publish(tx: Kysely<DB>, topic: string, event: RealtimeEvent): Promise<number> {
+  async publish(tx: Kysely<DB>, topic: string, event: RealtimeEvent, along: ReadonlyArray<OperationNodeSource> = []): Promise<number> {
     // One statement: the topic's sequence row is locked from here to the commit, so the
     // transactions of a busy topic (250 communes declaring at once) wait on it as briefly as possible.
+    // `along`: other writes of the transaction (INSERT … as data-modifying CTEs) sent in the same
+    // round trip, a declaration's last statements.
     const json = JSON.stringify(event);
+    const extra = along.map((q, i) => sql`${sql.ref(`w${i}`)} AS (${q}),`);
     const r = await sql<{ seq: number }>`
-      WITH t AS (
+      WITH ${extra.length ? sql.join(extra, sql` `) : sql``} t AS (
         INSERT INTO realtime_topics (topic, seq) VALUES (${topic}, 1)
         ON CONFLICT (topic) DO UPDATE SET seq = realtime_topics.seq + 1
         RETURNING seq

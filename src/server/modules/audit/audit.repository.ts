@@ -11,6 +11,22 @@ export interface AuditEntry {
   changes?: unknown;
 }
 
+/** The INSERT of audit records, not run: to be run alone or inside another statement (realtime publish). */
+export function auditInsert(tx: Kysely<DB>, actor: Actor, entries: AuditEntry[]) {
+  return tx.insertInto('audit_log').values(
+    entries.map((e) => ({
+      actor_user_id: actor.userId,
+      actor_organisation_id: actor.organisationId,
+      organisation_id: e.organisationId,
+      action: e.action,
+      entity_type: e.entityType,
+      entity_id: e.entityId ?? null,
+      changes: JSON.stringify(e.changes ?? {}),
+      ip: actor.ip,
+    })),
+  );
+}
+
 /**
  * Appends audit records (one statement whatever their number). Call it with the transaction of
  * the write they describe.
@@ -18,21 +34,7 @@ export interface AuditEntry {
 export async function recordAudit(tx: Kysely<DB>, actor: Actor, entry: AuditEntry | AuditEntry[]): Promise<void> {
   const entries = Array.isArray(entry) ? entry : [entry];
   if (entries.length === 0) return;
-  await tx
-    .insertInto('audit_log')
-    .values(
-      entries.map((e) => ({
-        actor_user_id: actor.userId,
-        actor_organisation_id: actor.organisationId,
-        organisation_id: e.organisationId,
-        action: e.action,
-        entity_type: e.entityType,
-        entity_id: e.entityId ?? null,
-        changes: JSON.stringify(e.changes ?? {}),
-        ip: actor.ip,
-      })),
-    )
-    .execute();
+  await auditInsert(tx, actor, entries).execute();
 }
 
 export async function listAudit(db: Kysely<DB>, organisationId: string, opts: { limit: number; before?: number; entityType?: string }) {

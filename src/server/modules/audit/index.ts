@@ -1,2 +1,2 @@
 export { auditHandlers } from './audit.routes';
-export { recordAudit, type AuditEntry } from './audit.repository';
+export { auditInsert, recordAudit, type AuditEntry } from './audit.repository';

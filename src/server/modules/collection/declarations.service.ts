@@ -6,7 +6,7 @@ import { topicOf } from '../../../shared/realtime';
 import type { Completeness, Declaration, DeclarationHistory, PutDeclarationBody, UnusualValueDetail } from '../../../shared/schemas/collection';
 import type { CampaignRow, IndicatorRow } from '../../db/schema';
 import type { DeclarationViewRow } from './collection.repository';
-import { recordAudit } from '../audit';
+import { auditInsert } from '../audit';
 import { coversCommune, mayDeclare, type CampaignAccess } from './collection.policy';
 import { presentDeclaration } from './collection.presenter';
 import {
@@ -22,7 +22,7 @@ import {
   recentHistory,
 } from './collection.repository';
 import { requireCampaign } from './campaigns.service';
-import { queueDetection } from './detection.refresher';
+import { queueDetectionInsert } from './detection.refresher';
 import { daysBetween, dueOf, isoWeekday, isPast, parisDateTime } from './paris-time';
 
 /** Longest period one list of declarations covers (a year of a whole department: ~91,000 rows at most). */
@@ -211,10 +211,12 @@ export async function putDeclaration(
     };
     // Read by the administrators of the prefecture that runs the campaign, and of the declaring commune.
     const readers = [campaign.organisation_id, ...(auth.user.organisationId !== campaign.organisation_id ? [auth.user.organisationId] : [])];
-    await recordAudit(tx, actor, readers.map((organisationId) => ({ ...audit, organisationId })));
-    await queueDetection(tx, campaign.id, [{ inseeCode: p.inseeCode, fromDate: p.date }]);
-    // Last: the campaign's realtime sequence is a row every declaration of the campaign updates.
-    await services.realtime.publish(tx, topicOf('campaign', campaign.id), { kind: 'declaration.saved', declaration, correction: !created });
+    // Last, and in one round trip: the audit, the detection queue and the realtime message (the
+    // campaign's sequence is a row every declaration of the campaign updates, held until commit).
+    await services.realtime.publish(tx, topicOf('campaign', campaign.id), { kind: 'declaration.saved', declaration, correction: !created }, [
+      auditInsert(tx, actor, readers.map((organisationId) => ({ ...audit, organisationId }))),
+      queueDetectionInsert(tx, campaign.id, [{ inseeCode: p.inseeCode, fromDate: p.date }]),
+    ]);
     return { declaration, created, changed: true };
   });
   if (result.changed) {

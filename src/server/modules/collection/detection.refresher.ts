@@ -30,26 +30,27 @@ interface QueueRow {
   queued_at: string;
 }
 
-/** Queues communes of a campaign for a detection refresh from `fromDate` on (inside the caller's transaction). */
-export async function queueDetection(tx: Kysely<DB>, campaignId: string, items: Array<{ inseeCode: string; fromDate: string }>): Promise<void> {
+/** The upsert queueing communes (at most 500) for a refresh, not run: alone, or inside another statement. */
+export function queueDetectionInsert(tx: Kysely<DB>, campaignId: string, items: Array<{ inseeCode: string; fromDate: string }>) {
   const earliest = new Map<string, string>();
   for (const i of items) {
     const prev = earliest.get(i.inseeCode);
     if (!prev || i.fromDate < prev) earliest.set(i.inseeCode, i.fromDate);
   }
-  const rows = [...earliest].map(([insee_code, from_date]) => ({ campaign_id: campaignId, insee_code, from_date }));
-  for (let i = 0; i < rows.length; i += 500) {
-    await tx
-      .insertInto('collection_detection_queue')
-      .values(rows.slice(i, i + 500))
-      .onConflict((oc) =>
-        oc.columns(['campaign_id', 'insee_code']).doUpdateSet({
-          from_date: sql`least(collection_detection_queue.from_date, excluded.from_date)`,
-          queued_at: sql`clock_timestamp()`,
-        }),
-      )
-      .execute();
-  }
+  return tx
+    .insertInto('collection_detection_queue')
+    .values([...earliest].map(([insee_code, from_date]) => ({ campaign_id: campaignId, insee_code, from_date })))
+    .onConflict((oc) =>
+      oc.columns(['campaign_id', 'insee_code']).doUpdateSet({
+        from_date: sql`least(collection_detection_queue.from_date, excluded.from_date)`,
+        queued_at: sql`clock_timestamp()`,
+      }),
+    );
+}
+
+/** Queues communes of a campaign for a detection refresh from `fromDate` on (inside the caller's transaction). */
+export async function queueDetection(tx: Kysely<DB>, campaignId: string, items: Array<{ inseeCode: string; fromDate: string }>): Promise<void> {
+  for (let i = 0; i < items.length; i += 500) await queueDetectionInsert(tx, campaignId, items.slice(i, i + 500)).execute();
 }
 
 type StoredPoint = ComputedPoint & { area: string; method: DetectionMethodName };
