@@ -343,6 +343,9 @@ describe('collecte', () => {
     const contacts = pref.getByTestId('contacts');
     await expect.poll(() => contacts.locator('tr[data-email="mairie@mauguio.e2e.test"]').getAttribute('data-status')).toBe('pending');
     await shot(pref, 'collecte-contacts-desktop.png', true);
+    await pref.setViewportSize(PHONE);
+    await shot(pref, 'collecte-contacts-phone.png');
+    await pref.setViewportSize(DESKTOP);
 
     // The clerk of Mauguio opens the link on a phone, chooses a password, lands on today's form.
     const phone = await newContext(browser, server.url, PHONE);
@@ -409,6 +412,9 @@ describe('collecte', () => {
     await page.getByRole('button', { name: 'Ajouter une règle' }).click();
     await page.getByLabel('Seuil (≥)').fill('50');
     await shot(page, 'collecte-nouvelle-campagne-desktop.png', true);
+    await page.setViewportSize(PHONE);
+    await shot(page, 'collecte-nouvelle-campagne-phone.png');
+    await page.setViewportSize(DESKTOP);
     await page.getByRole('button', { name: 'Créer et ouvrir aux communes' }).click();
     await page.waitForURL(/\/collecte\/[0-9a-f-]{36}$/);
     await page.getByTestId('department-level').waitFor();
@@ -419,6 +425,7 @@ describe('collecte', () => {
     expect(created.alerts.rules).toEqual([{ scope: 'commune', level: 'orange', indicator: 'total', metric: 'count', window: 7, threshold: 50 }]);
     await page.getByRole('link', { name: 'Paramètres et alertes' }).click();
     await page.getByTestId('rules-editor').waitFor();
+    await shot(page, 'collecte-parametres-desktop.png');
     await page.setViewportSize(PHONE);
     await shot(page, 'collecte-parametres-phone.png');
     await context.close();
