@@ -100,10 +100,15 @@ export class DetectionRefresher {
 
   /** Processes the whole queue now (tests, benchmarks, the demo seed). */
   async flush(): Promise<void> {
-    await this.runUntilEmpty();
+    await this.running?.catch(() => {});
+    await this.runUntilEmpty(0);
   }
 
-  private async runUntilEmpty(): Promise<void> {
+  /**
+   * Runs until the queue is empty. In the background (`gapMs` > 0) it pauses between runs, so that
+   * the declarations arriving meanwhile are taken together rather than one run each.
+   */
+  private async runUntilEmpty(gapMs = MIN_GAP_MS): Promise<void> {
     if (this.running) {
       this.again = true;
       return this.running;
@@ -113,7 +118,7 @@ export class DetectionRefresher {
         do {
           this.again = false;
           while ((await this.runOnce()) > 0 && !this.stopped) {
-            // more queued than one batch: go on
+            if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs).unref());
           }
         } while (this.again && !this.stopped);
       } finally {
