@@ -1,4 +1,4 @@
-import { alertLevelLabels, type Overview, type OverviewCommune } from '../../../shared';
+import { alertLevelLabels, type AlertReason, type Overview, type OverviewCommune } from '../../../shared';
 import { t } from '../../i18n';
 import { LEVEL_COLORS, LEVEL_INK } from './levels';
 
@@ -47,16 +47,23 @@ export function AlarmsCard({ overview, onSelect }: { overview: Overview; onSelec
               </button>
               {isNew(c) ? <span className="badge badge--danger">{t('collecte.alarms.new')}</span> : null}
             </p>
-            <ul className="alarm__reasons">
-              {c.reasons.map((r, i) => (
-                <li key={i}>
-                  <span className="alarm__source">{r.source === 'rule' ? t('collecte.alarms.rule') : t('collecte.alarms.detection')}</span> {r.message}
-                </li>
-              ))}
-            </ul>
+            <ReasonList reasons={c.reasons} />
           </li>
         ))}
       </ul>
     </section>
+  );
+}
+
+/** Why a commune has its level: each rule reached, or the statistical alarm, in French. */
+export function ReasonList({ reasons, testId }: { reasons: AlertReason[]; testId?: string }) {
+  return (
+    <ul className="alarm__reasons" data-testid={testId}>
+      {reasons.map((r, i) => (
+        <li key={i}>
+          <span className="alarm__source">{r.source === 'rule' ? t('collecte.alarms.rule') : t('collecte.alarms.detection')}</span> {r.message}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -6,6 +6,7 @@ import { formatDateTime, formatRecent, t } from '../../i18n';
 import { addDays, formatIsoDay, formatShortIsoDay } from './dates';
 import { LEVEL_COLORS, LEVEL_INK } from './levels';
 import { SeriesChart } from './SeriesChart';
+import { ReasonList } from './AlarmsCard';
 import { CorrectionHistory } from './CorrectionHistory';
 
 const fmt0 = new Intl.NumberFormat('fr-FR');
@@ -81,13 +82,7 @@ export function CommunePanel({
         {commune.reasons.length === 0 ? <span className="muted small">{t('collecte.panel.noReason')}</span> : null}
       </div>
       {commune.reasons.length ? (
-        <ul className="alarm__reasons" data-testid="commune-reasons">
-          {commune.reasons.map((r, i) => (
-            <li key={i}>
-              <span className="alarm__source">{r.source === 'rule' ? t('collecte.alarms.rule') : t('collecte.alarms.detection')}</span> {r.message}
-            </li>
-          ))}
-        </ul>
+        <ReasonList reasons={commune.reasons} testId="commune-reasons" />
       ) : null}
 
       <h3 className="subtitle">{t('collecte.dash.values', { date: formatIsoDay(date) })}</h3>

@@ -7,6 +7,7 @@ import { Icon } from '../../components/Icon';
 import { formatDateTime, t } from '../../i18n';
 import { useSession } from '../../session';
 import { usePageTitle } from '../../usePageTitle';
+import { ReasonList } from './AlarmsCard';
 import { CommuneMap, Swatch } from './CommuneMap';
 import { addDays, formatIsoDay, parisToday, periodOf } from './dates';
 import { LEVEL_COLORS, LEVEL_INK, mapStyles } from './levels';
@@ -26,13 +27,7 @@ function AlarmItem({ c, isNew }: { c: OverviewCommune; isNew: boolean }) {
         {isNew ? <span className="muted small"> — {t('report.was', { level: alertLevelLabels[c.previousLevel] })}</span> : null}
         <span className="muted small"> — {c.value === null ? t('collecte.dash.noAnswer') : t('report.dayValue', { value: c.value })}</span>
       </p>
-      <ul className="alarm__reasons">
-        {c.reasons.map((r, i) => (
-          <li key={i}>
-            <span className="alarm__source">{r.source === 'rule' ? t('collecte.alarms.rule') : t('collecte.alarms.detection')}</span> {r.message}
-          </li>
-        ))}
-      </ul>
+      <ReasonList reasons={c.reasons} />
     </li>
   );
 }
