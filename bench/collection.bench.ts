@@ -57,16 +57,14 @@
  * database (prints where; a throwaway PostgreSQL server is then left running).
  * "Today" is the Paris date at the start of the run: do not run it across midnight (Paris).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { randomBytes } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import WebSocket from 'ws';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { createBenchDatabase } from './lib/postgres';
 import { closeKeepAlive, percentile, request, waitHealth } from './lib/http';
 import { Rng } from './lib/random';
 import { openPglite, openPostgres, type Database } from '../src/server/db/client';
@@ -76,13 +74,13 @@ import { ensureReferenceData } from '../src/server/bootstrap';
 import { loadConfig } from '../src/server/config';
 import { buildApp } from '../src/server/http/app';
 import { hashPassword } from '../src/server/modules/auth/password';
+import { insee } from '../src/server/modules/territory';
 import { DEPARTMENT_AREA, queueDetection } from '../src/server/modules/collection';
 import { computeDetection, periodDates } from '../src/server/modules/collection/detection.compute';
 import { addDays, parisDateTime } from '../src/server/modules/collection/paris-time';
 import type { Overview } from '../src/shared/schemas/collection';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'pglite,postgresql').split(',').map((s) => s.trim()).filter(Boolean);
 const SEED = Number(process.env.BENCH_SEED ?? 20200317);
 const COMMUNES = Number(process.env.BENCH_COMMUNES ?? 250);
@@ -180,15 +178,6 @@ interface Seeded {
   seedSeconds: number;
 }
 
-interface InseeCommune {
-  code: string;
-  nom: string;
-  departement?: string;
-  type: string;
-  population?: number;
-  anciensCodes?: string[];
-}
-
 async function seed(database: Database, engine: string, loader: Database): Promise<Seeded> {
   const tAll = performance.now();
   await migrate(database);
@@ -279,8 +268,8 @@ async function seed(database: Database, engine: string, loader: Database): Promi
 
   // ---- France: territory, national campaign, ~1M declarations
   const tFr = performance.now();
-  const inseeCommunes = (require('@etalab/decoupage-administratif/data/communes.json') as InseeCommune[]).filter((c) => c.type === 'commune-actuelle');
-  const inseeDepartments = require('@etalab/decoupage-administratif/data/departements.json') as Array<{ code: string; nom: string }>;
+  const inseeCommunes = insee().communes.filter((c) => c.type === 'commune-actuelle');
+  const inseeDepartments = insee().departments;
   await db
     .insertInto('departments')
     .values(inseeDepartments.map((d) => ({ code: d.code, name: d.nom, outline: null })))
@@ -863,45 +852,27 @@ async function main() {
         else fs.rmSync(dir, { recursive: true, force: true });
       }
     } else if (engine === 'postgresql') {
-      let base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-      let throwaway: string | undefined;
-      if (!base) {
-        try {
-          const out = execFileSync(path.join(ROOT, 'scripts/pg-throwaway.sh'), ['start'], { encoding: 'utf8' });
-          base = /TEST_DATABASE_URL=(\S+)/.exec(out)?.[1];
-          throwaway = /PG_THROWAWAY_DIR=(\S+)/.exec(out)?.[1];
-        } catch {
-          log("engine: postgresql — skipped: no PostgreSQL server (set BENCH_DATABASE_URL, or install Debian's postgresql)");
-          continue;
-        }
+      const bench = await createBenchDatabase(ROOT);
+      if (!bench) {
+        log("engine: postgresql — skipped: no PostgreSQL server (set BENCH_DATABASE_URL, or install Debian's postgresql)");
+        continue;
       }
-      const name = `vigie_bench_${randomBytes(4).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: base });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      const url = new URL(base!);
-      url.pathname = `/${name}`;
-      log(`engine: postgresql (database ${name})`);
+      const url = bench.url;
+      log(`engine: postgresql (database ${bench.name})`);
       try {
-        // The loading sessions only: row triggers (foreign-key checks) off, memory for the index builds.
-        const loadUrl = new URL(url);
-        loadUrl.searchParams.set('options', '-c session_replication_role=replica -c maintenance_work_mem=512MB');
-        let database = await openPostgres(url.toString(), 2);
-        const loader = await openPostgres(loadUrl.toString(), 3);
+        let database = await openPostgres(url, 2);
+        const loader = await openPostgres(bench.loadUrl, 3);
         const s = await seed(database, 'postgresql', loader);
         await loader.close();
         await database.close();
-        const f = await runServers('postgresql', { DATABASE_URL: url.toString() }, s);
-        database = await openPostgres(url.toString(), 4);
-        const ip = await inProcess('postgresql', { DATABASE_URL: url.toString() }, database, s);
+        const f = await runServers('postgresql', { DATABASE_URL: url }, s);
+        database = await openPostgres(url, 4);
+        const ip = await inProcess('postgresql', { DATABASE_URL: url }, database, s);
         await database.close();
         log(`  postgresql total run: ${secs(t0)} s`);
         lines.push(summary('postgresql', f, ip, s.frCommunes, note));
       } finally {
-        if (KEEP) log(`  kept database ${name}`);
-        else await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
-        await admin.end();
-        if (throwaway && !KEEP) execFileSync(path.join(ROOT, 'scripts/pg-throwaway.sh'), ['stop', throwaway]);
+        await bench.release(KEEP, log);
       }
     }
   }

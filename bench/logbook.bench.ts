@@ -22,13 +22,13 @@
  * server whose superuser may create a database; without one, scripts/pg-throwaway.sh starts one),
  * BENCH_KEEP=true keeps the seeded database (prints where).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createBenchDatabase } from './lib/postgres';
 import { closeKeepAlive, percentile, request, waitHealth } from './lib/http';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { CompiledQuery, sql } from 'kysely';
 import { openPglite, openPostgres, type Database } from '../src/server/db/client';
@@ -488,36 +488,21 @@ async function main() {
         else fs.rmSync(dir, { recursive: true, force: true });
       }
     } else if (engine === 'postgresql') {
-      let base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-      let throwaway: string | undefined;
-      if (!base) {
-        try {
-          const out = execFileSync(path.join(ROOT, 'scripts/pg-throwaway.sh'), ['start'], { encoding: 'utf8' });
-          base = /TEST_DATABASE_URL=(\S+)/.exec(out)?.[1];
-          throwaway = /PG_THROWAWAY_DIR=(\S+)/.exec(out)?.[1];
-        } catch {
-          log("engine: postgresql — skipped: no PostgreSQL server (set BENCH_DATABASE_URL, or install Debian's postgresql)");
-          continue;
-        }
+      const bench = await createBenchDatabase(ROOT);
+      if (!bench) {
+        log("engine: postgresql — skipped: no PostgreSQL server (set BENCH_DATABASE_URL, or install Debian's postgresql)");
+        continue;
       }
-      const name = `vigie_bench_${randomBytes(4).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: base });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      const url = new URL(base!);
-      url.pathname = `/${name}`;
-      log(`engine: postgresql (database ${name})`);
+      const url = bench.url;
+      log(`engine: postgresql (database ${bench.name})`);
       try {
-        // The loading sessions only: row triggers (foreign-key checks, append-only) off, memory for the GIN builds.
-        const loadUrl = new URL(url);
-        loadUrl.searchParams.set('options', '-c session_replication_role=replica -c maintenance_work_mem=512MB');
-        const database = await openPostgres(url.toString(), 2);
-        const loader = await openPostgres(loadUrl.toString(), 3);
+        const database = await openPostgres(url, 2);
+        const loader = await openPostgres(bench.loadUrl, 3);
         const s = await seed(database, 'postgresql', loader);
         await loader.close();
         await database.close();
-        const f = await runServer('postgresql', { DATABASE_URL: url.toString() }, s);
-        const c = new pg.Client({ connectionString: url.toString() });
+        const f = await runServer('postgresql', { DATABASE_URL: url }, s);
+        const c = new pg.Client({ connectionString: url });
         await c.connect();
         const sz = (
           await c.query<{ total: string; heap: string; toast: string; idx: string; db: string }>(
@@ -537,10 +522,7 @@ async function main() {
         log(`  postgresql total run: ${secs(t0)} s`);
         lines.push(summary('postgresql', f, ENTRIES < 1_000_000 ? ` (measured at ${ENTRIES} entries)` : ''));
       } finally {
-        if (KEEP) log(`  kept database ${name}`);
-        else await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
-        await admin.end();
-        if (throwaway && !KEEP) execFileSync(path.join(ROOT, 'scripts/pg-throwaway.sh'), ['stop', throwaway]);
+        await bench.release(KEEP, log);
       }
     }
   }

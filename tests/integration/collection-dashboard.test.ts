@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { PDFParse } from 'pdf-parse';
 import { startTestApp, type Session, type TestApp } from '../helpers/app';
-import { countRows, eventually, expectError, send, serverErrors, signIn, WsClient, orgWith, type Org } from './support';
+import { countRows, eventually, expectError, send, serverErrors, signIn, WsClient, orgWith, type Org, createTestCampaign } from './support';
 import { openPostgres } from '../../src/server/db/client';
 import type { OverviewCache } from '../../src/server/modules/collection';
 import { topicOf, type ServerFrame } from '../../src/shared/realtime';
@@ -33,25 +33,8 @@ let lorient: Org;
 const db = () => t.db.database.db;
 const s = (o: Org, r: Role) => o.s[r]!;
 
-async function createCampaign(body: Record<string, unknown> = {}): Promise<CampaignDetail> {
-  const res = await send(t.app, s(pref, 'coordinator'), 'POST', '/api/campaigns', {
-    json: {
-      name: 'Tableau de bord (test)',
-      period: 'daily',
-      deadline: '10:00',
-      startDate: START,
-      status: 'active',
-      communes: ['56260', '56121', '56003'],
-      indicators: [
-        { key: 'domicile', label: 'Décès à domicile' },
-        { key: 'ehpad', label: 'Décès en EHPAD', max: 50 },
-      ],
-      ...body,
-    },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return campaignDetailSchema.parse(res.json()) as CampaignDetail;
-}
+const createCampaign = (body: Record<string, unknown> = {}): Promise<CampaignDetail> =>
+  createTestCampaign(t.app, s(pref, 'coordinator'), { name: 'Tableau de bord (test)', startDate: START, ...body });
 
 const put = (as: Session, id: string, insee: string, date: string, body: Record<string, unknown>): Promise<LightMyRequestResponse> =>
   send(t.app, as, 'PUT', `/api/campaigns/${id}/declarations/${insee}/${date}`, { json: body });

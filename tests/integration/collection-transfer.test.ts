@@ -6,11 +6,11 @@ import type { LightMyRequestResponse } from 'fastify';
 import { startTestApp, type Session, type TestApp } from '../helpers/app';
 import { buildUser } from '../fixtures/factories';
 import { multipartBody, TINY_PNG } from '../fixtures/logbook';
-import { countRows, expectError, send, serverErrors, signIn, WsClient, type RowCounts, orgWith, type Org } from './support';
+import { countRows, expectError, send, serverErrors, signIn, WsClient, type RowCounts, orgWith, type Org, createTestCampaign } from './support';
 import { topicOf, type ServerFrame } from '../../src/shared/realtime';
 import { roles, type Role } from '../../src/shared/permissions';
 import type { CampaignDetail, Declaration, ImportIssue, ImportResult } from '../../src/shared/schemas/collection';
-import { campaignDetailSchema, declarationHistorySchema, declarationSchema, importResultSchema } from '../../src/shared/schemas/collection';
+import { declarationHistorySchema, declarationSchema, importResultSchema } from '../../src/shared/schemas/collection';
 import type { UserRow } from '../../src/server/db/schema';
 
 /** 09:30 in Paris on Tuesday 10 March 2026 (CET, UTC+1). */
@@ -33,25 +33,8 @@ let agent: { user: UserRow; s: Session };
 const db = () => t.db.database.db;
 const s = (o: Org, r: Role) => o.s[r]!;
 
-async function createCampaign(body: Record<string, unknown> = {}): Promise<CampaignDetail> {
-  const res = await send(t.app, s(pref, 'coordinator'), 'POST', '/api/campaigns', {
-    json: {
-      name: 'Export (test)',
-      period: 'daily',
-      deadline: '10:00',
-      startDate: START,
-      status: 'active',
-      communes: ['56260', '56121', '56003'],
-      indicators: [
-        { key: 'domicile', label: 'Décès à domicile' },
-        { key: 'ehpad', label: 'Décès en EHPAD', max: 50 },
-      ],
-      ...body,
-    },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return campaignDetailSchema.parse(res.json()) as CampaignDetail;
-}
+const createCampaign = (body: Record<string, unknown> = {}): Promise<CampaignDetail> =>
+  createTestCampaign(t.app, s(pref, 'coordinator'), { name: 'Export (test)', startDate: START, ...body });
 
 async function declare(as: Session, id: string, insee: string, date: string, values: Record<string, number>, reason?: string): Promise<Declaration> {
   const res = await send(t.app, as, 'PUT', `/api/campaigns/${id}/declarations/${insee}/${date}`, { json: { values, ...(reason ? { reason } : {}) } });

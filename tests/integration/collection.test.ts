@@ -4,11 +4,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { startTestApp, type Session, type TestApp } from '../helpers/app';
-import { countRows, expectError, send, serverErrors, signIn, WsClient, orgWith, type Org } from './support';
+import { countRows, expectError, send, serverErrors, signIn, WsClient, orgWith, type Org, createTestCampaign } from './support';
 import { topicOf } from '../../src/shared/realtime';
 import { roles, type Role } from '../../src/shared/permissions';
 import type { CampaignDetail, CampaignSummary, Completeness, Declaration, DeclarationHistory, Detection, UnusualValueDetail } from '../../src/shared/schemas/collection';
-import { campaignDetailSchema, completenessSchema, declarationHistorySchema, declarationSchema, detectionSchema } from '../../src/shared/schemas/collection';
+import { completenessSchema, declarationHistorySchema, declarationSchema, detectionSchema } from '../../src/shared/schemas/collection';
 import { seedDemoCollection } from '../../src/server/seed/demo-collection';
 
 /** 09:30 and 12:00 in Paris on 10 March 2026 (CET, UTC+1). */
@@ -32,23 +32,15 @@ const db = () => t.db.database.db;
 const s = (o: Org, r: Role) => o.s[r]!;
 
 async function createCampaign(body: Record<string, unknown> = {}, as: Session = s(pref, 'coordinator')): Promise<CampaignDetail> {
-  const res = await send(t.app, as, 'POST', '/api/campaigns', {
-    json: {
-      name: 'Décès par lieu',
-      period: 'daily',
-      deadline: '10:00',
-      startDate: START,
-      status: 'active',
-      communes: ['56260', '56121', '56003'],
-      indicators: [
-        { key: 'domicile', label: 'Décès à domicile', help: 'Au domicile de la personne.' },
-        { key: 'ehpad', label: 'Décès en EHPAD', max: 50 },
-      ],
-      ...body,
-    },
+  return createTestCampaign(t.app, as, {
+    name: 'Décès par lieu',
+    startDate: START,
+    indicators: [
+      { key: 'domicile', label: 'Décès à domicile', help: 'Au domicile de la personne.' },
+      { key: 'ehpad', label: 'Décès en EHPAD', max: 50 },
+    ],
+    ...body,
   });
-  expect(res.statusCode, res.body).toBe(201);
-  return campaignDetailSchema.parse(res.json()) as CampaignDetail;
 }
 
 const declPath = (id: string, insee: string, date: string) => `/api/campaigns/${id}/declarations/${insee}/${date}`;

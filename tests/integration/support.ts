@@ -11,6 +11,7 @@ import { login, TEST_PASSWORD, type Session, type TestApp } from '../helpers/app
 import { buildOrganisation, buildUser } from '../fixtures/factories';
 import type { OrganisationRow, UserRow } from '../../src/server/db/schema';
 import type { Role } from '../../src/shared/permissions';
+import { campaignDetailSchema, type CampaignDetail } from '../../src/shared/schemas/collection';
 
 let ipCounter = 0;
 
@@ -297,4 +298,27 @@ export async function orgWith(t: TestApp, o: Parameters<typeof buildOrganisation
     out.s[r] = await signIn(t.app, out.users[r]!.email);
   }
   return out;
+}
+
+/**
+ * A campaign created through the API: daily, deadline 10:00, active, asking Vannes, Lorient and
+ * Arradon for `domicile` and `ehpad` (at most 50); `body` sets the start date and overrides the rest.
+ */
+export async function createTestCampaign(app: FastifyInstance, as: Session, body: Record<string, unknown> & { startDate: string }): Promise<CampaignDetail> {
+  const res = await send(app, as, 'POST', '/api/campaigns', {
+    json: {
+      name: 'Campagne (test)',
+      period: 'daily',
+      deadline: '10:00',
+      status: 'active',
+      communes: ['56260', '56121', '56003'],
+      indicators: [
+        { key: 'domicile', label: 'Décès à domicile' },
+        { key: 'ehpad', label: 'Décès en EHPAD', max: 50 },
+      ],
+      ...body,
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return campaignDetailSchema.parse(res.json()) as CampaignDetail;
 }

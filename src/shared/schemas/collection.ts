@@ -58,6 +58,11 @@ const descriptionSchema = z.string({ message: 'Description invalide.' }).trim().
 export const alertLevels = ['vert', 'jaune', 'orange', 'rouge'] as const;
 export type AlertLevel = (typeof alertLevels)[number];
 export const alertLevelLabels: Record<AlertLevel, string> = { vert: 'Vert', jaune: 'Jaune', orange: 'Orange', rouge: 'Rouge' };
+/** The colours of the levels, on the dashboard and in the PDF report alike. */
+export const alertLevelColors: Record<AlertLevel, string> = { vert: '#2e9e5b', jaune: '#f2c200', orange: '#ef7d00', rouge: '#c8102e' };
+export const alertLevelRank = (l: AlertLevel): number => alertLevels.indexOf(l);
+/** A new alarm: a level above the one of the period before. */
+export const isNewAlarm = (c: { level: AlertLevel; previousLevel: AlertLevel }): boolean => alertLevelRank(c.level) > alertLevelRank(c.previousLevel);
 /** What a rule measures over its window: the sum of counts, or that sum per 100,000 inhabitants. */
 export const alertMetrics = ['count', 'rate'] as const;
 export type AlertMetric = (typeof alertMetrics)[number];

@@ -3,7 +3,7 @@ import { useNavigate } from 'react-router';
 import { PASSWORD_MIN_LENGTH, type ActivationInfo } from '../../shared';
 import { ApiError, api, errorMessage } from '../api/client';
 import { Alert } from '../components/Alert';
-import { Brand } from '../components/Brand';
+import { AuthPage } from '../components/AuthPage';
 import { PasswordField } from '../components/Field';
 import { t } from '../i18n';
 import { useSessionContext } from '../session';
@@ -71,70 +71,60 @@ export function ActivationPage() {
   }
 
   return (
-    <div className="auth-page">
-      <header className="auth-page__header">
-        <Brand />
-        <span className="auth-page__tagline">{t('app.tagline')}</span>
-      </header>
-      <main id="contenu" className="auth-card" aria-labelledby="activation-title">
-        <h1 id="activation-title" className="auth-card__title">
-          {t('activation.title')}
-        </h1>
-        {linkError ? (
-          <>
-            <Alert tone="error" className="auth-card__notice">
-              <span data-testid="activation-error">{linkError}</span>
-            </Alert>
-            <p className="auth-card__help">
-              <a href="/connexion">{t('activation.toLogin')}</a>
-            </p>
-          </>
-        ) : !info ? (
-          <p className="muted">{t('app.loading')}</p>
-        ) : (
-          <>
-            <p className="auth-card__intro" data-testid="activation-intro">
-              {t('activation.intro', { name: info.displayName, commune: info.communeName })}
-            </p>
-            <dl className="facts facts--compact">
-              <div>
-                <dt>{t('activation.email')}</dt>
-                <dd>{info.email}</dd>
-              </div>
-              <div>
-                <dt>{t('activation.organisation')}</dt>
-                <dd>{info.organisationName}</dd>
-              </div>
-            </dl>
-            <div aria-live="assertive">{formError ? <Alert tone="error" className="auth-card__notice">{formError}</Alert> : null}</div>
-            <form onSubmit={submit} noValidate className="form">
-              {/* The e-mail in a hidden username field lets password managers store the pair. */}
-              <input type="email" name="username" autoComplete="username" value={info.email} readOnly hidden />
-              <PasswordField
-                label={t('activation.password')}
-                hint={t('activation.passwordHint', { n: PASSWORD_MIN_LENGTH })}
-                autoComplete="new-password"
-                value={password}
-                onChange={(e) => {
-                  setPassword(e.target.value);
-                  setErrors(({ password: _gone, ...rest }) => rest);
-                }}
-                error={errors.password}
-                required
-                autoFocus
-              />
-              <PasswordField label={t('activation.confirm')} autoComplete="new-password" value={confirm} onChange={(e) => {
-                  setConfirm(e.target.value);
-                  setErrors(({ confirm: _gone, ...rest }) => rest);
-                }} error={errors.confirm} required />
-              <button type="submit" className="button button--primary button--block" disabled={busy}>
-                {busy ? t('activation.busy') : t('activation.submit')}
-              </button>
-            </form>
-          </>
-        )}
-      </main>
-      <footer className="auth-page__footer">{t('login.footer')}</footer>
-    </div>
+    <AuthPage titleId="activation-title" title={t('activation.title')}>
+      {linkError ? (
+        <>
+          <Alert tone="error" className="auth-card__notice">
+            <span data-testid="activation-error">{linkError}</span>
+          </Alert>
+          <p className="auth-card__help">
+            <a href="/connexion">{t('activation.toLogin')}</a>
+          </p>
+        </>
+      ) : !info ? (
+        <p className="muted">{t('app.loading')}</p>
+      ) : (
+        <>
+          <p className="auth-card__intro" data-testid="activation-intro">
+            {t('activation.intro', { name: info.displayName, commune: info.communeName })}
+          </p>
+          <dl className="facts facts--compact">
+            <div>
+              <dt>{t('activation.email')}</dt>
+              <dd>{info.email}</dd>
+            </div>
+            <div>
+              <dt>{t('activation.organisation')}</dt>
+              <dd>{info.organisationName}</dd>
+            </div>
+          </dl>
+          <div aria-live="assertive">{formError ? <Alert tone="error" className="auth-card__notice">{formError}</Alert> : null}</div>
+          <form onSubmit={submit} noValidate className="form">
+            {/* The e-mail in a hidden username field lets password managers store the pair. */}
+            <input type="email" name="username" autoComplete="username" value={info.email} readOnly hidden />
+            <PasswordField
+              label={t('activation.password')}
+              hint={t('activation.passwordHint', { n: PASSWORD_MIN_LENGTH })}
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => {
+                setPassword(e.target.value);
+                setErrors(({ password: _gone, ...rest }) => rest);
+              }}
+              error={errors.password}
+              required
+              autoFocus
+            />
+            <PasswordField label={t('activation.confirm')} autoComplete="new-password" value={confirm} onChange={(e) => {
+                setConfirm(e.target.value);
+                setErrors(({ confirm: _gone, ...rest }) => rest);
+              }} error={errors.confirm} required />
+            <button type="submit" className="button button--primary button--block" disabled={busy}>
+              {busy ? t('activation.busy') : t('activation.submit')}
+            </button>
+          </form>
+        </>
+      )}
+    </AuthPage>
   );
 }

@@ -3,7 +3,7 @@ import { useLocation, useNavigate } from 'react-router';
 import { loginBodySchema } from '../../shared';
 import { ApiError, api, errorMessage, validate } from '../api/client';
 import { Alert } from '../components/Alert';
-import { Brand } from '../components/Brand';
+import { AuthPage } from '../components/AuthPage';
 import { PasswordField, TextField } from '../components/Field';
 import { t } from '../i18n';
 import { useSessionContext } from '../session';
@@ -50,61 +50,51 @@ export function LoginPage() {
   }
 
   return (
-    <div className="auth-page">
-      <header className="auth-page__header">
-        <Brand />
-        <span className="auth-page__tagline">{t('app.tagline')}</span>
-      </header>
-      <main id="contenu" className="auth-card" aria-labelledby="login-title">
-        <h1 id="login-title" className="auth-card__title">
-          {t('login.title')}
-        </h1>
-        <p className="auth-card__intro">{t('login.intro')}</p>
-        {notice && !formError ? (
-          <Alert tone="info" className="auth-card__notice">
-            {t(notice)}
+    <AuthPage titleId="login-title" title={t('login.title')}>
+      <p className="auth-card__intro">{t('login.intro')}</p>
+      {notice && !formError ? (
+        <Alert tone="info" className="auth-card__notice">
+          {t(notice)}
+        </Alert>
+      ) : null}
+      <div aria-live="assertive" aria-atomic="true">
+        {formError ? (
+          <Alert tone="error" className="auth-card__notice">
+            <span data-testid="login-error">{formError}</span>
           </Alert>
         ) : null}
-        <div aria-live="assertive" aria-atomic="true">
-          {formError ? (
-            <Alert tone="error" className="auth-card__notice">
-              <span data-testid="login-error">{formError}</span>
-            </Alert>
-          ) : null}
-        </div>
-        <form onSubmit={submit} noValidate className="form">
-          <TextField
-            label={t('login.email')}
-            hint={t('login.emailHint')}
-            name="email"
-            type="email"
-            autoComplete="username"
-            inputMode="email"
-            autoCapitalize="off"
-            spellCheck={false}
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            error={errors.email}
-            required
-            autoFocus
-          />
-          <PasswordField
-            ref={passwordRef}
-            label={t('login.password')}
-            name="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={errors.password}
-            required
-          />
-          <button type="submit" className="button button--primary button--block" disabled={busy}>
-            {busy ? t('login.submitting') : t('login.submit')}
-          </button>
-        </form>
-        <p className="auth-card__help">{t('login.forgotten')}</p>
-      </main>
-      <footer className="auth-page__footer">{t('login.footer')}</footer>
-    </div>
+      </div>
+      <form onSubmit={submit} noValidate className="form">
+        <TextField
+          label={t('login.email')}
+          hint={t('login.emailHint')}
+          name="email"
+          type="email"
+          autoComplete="username"
+          inputMode="email"
+          autoCapitalize="off"
+          spellCheck={false}
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.email}
+          required
+          autoFocus
+        />
+        <PasswordField
+          ref={passwordRef}
+          label={t('login.password')}
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.password}
+          required
+        />
+        <button type="submit" className="button button--primary button--block" disabled={busy}>
+          {busy ? t('login.submitting') : t('login.submit')}
+        </button>
+      </form>
+      <p className="auth-card__help">{t('login.forgotten')}</p>
+    </AuthPage>
   );
 }

@@ -2,12 +2,12 @@
 // window) and the statistical detection give each commune, and the department, a colour. Pure:
 // the overview service feeds it the sums it read.
 
-import { alertLevels, type AlertLevel, type AlertReason, type AlertRule, type AlertSettings, type CampaignPeriod } from '../../../shared/schemas/collection';
+import { alertLevelRank, type AlertLevel, type AlertReason, type AlertRule, type AlertSettings, type CampaignPeriod } from '../../../shared/schemas/collection';
 
 const fmt1 = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const fmt0 = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
 
-export const levelRank = (l: AlertLevel): number => alertLevels.indexOf(l);
+export const levelRank = alertLevelRank;
 export const maxLevel = (levels: AlertLevel[]): AlertLevel => levels.reduce<AlertLevel>((a, b) => (levelRank(b) > levelRank(a) ? b : a), 'vert');
 
 /** Rate per 100,000 inhabitants; null without a population. */

@@ -226,12 +226,17 @@ export async function putDeclaration(
   return { declaration: result.declaration, created: result.created };
 }
 
-export async function listDeclarations(services: Services, auth: AuthContext, id: string, q: { from: string; to: string; inseeCode?: string }): Promise<Declaration[]> {
-  const { access } = await requireCampaign(services.db, auth, id);
-  if (q.from > q.to) throw new AppError('validation_failed', [{ path: 'to', code: 'invalid_range', message: 'La fin de la période précède son début.' }]);
-  if (daysBetween(q.from, q.to) > MAX_LIST_DAYS) {
+/** A span of dates in order, a year at most (lists, totals, exports). */
+export function checkSpan(from: string, to: string): void {
+  if (from > to) throw new AppError('validation_failed', [{ path: 'to', code: 'invalid_range', message: 'La fin de la période précède son début.' }]);
+  if (daysBetween(from, to) > MAX_LIST_DAYS) {
     throw new AppError('validation_failed', [{ path: 'to', code: 'range_too_long', message: `Période trop longue (${MAX_LIST_DAYS} jours au plus).` }]);
   }
+}
+
+export async function listDeclarations(services: Services, auth: AuthContext, id: string, q: { from: string; to: string; inseeCode?: string }): Promise<Declaration[]> {
+  const { access } = await requireCampaign(services.db, auth, id);
+  checkSpan(q.from, q.to);
   // A commune reads its own commune only, whatever it asks for.
   const inseeCode = access.kind === 'commune' ? access.inseeCode : q.inseeCode;
   if (access.kind === 'commune' && q.inseeCode && q.inseeCode !== access.inseeCode) return [];

@@ -5,7 +5,7 @@
 
 import { describeMethod, detect, explainPoint, presets, type DetectionMethod, type DetectionResult } from '../../../surveillance';
 import type { CampaignPeriod } from '../../../shared/schemas/collection';
-import { addDays, daysBetween, isoWeekday } from './paris-time';
+import { addDays, daysBetween, firstPeriodFrom, isoWeekday, periodStep } from './paris-time';
 
 /** noufaily2013 needs b = 3 years of history plus its window (w = 3 periods); below, earsC3. */
 export const NOUFAILY_YEARS = 3;
@@ -21,11 +21,9 @@ export type DetectionMethodName = 'noufaily2013' | 'earsC3';
 
 /** The period dates of a campaign, from its first period to the one holding `today`. */
 export function periodDates(startDate: string, period: CampaignPeriod, today: string): string[] {
-  const weekly = period === 'weekly';
-  let first = startDate;
-  if (weekly) first = addDays(first, (8 - isoWeekday(first)) % 7);
-  const last = weekly ? addDays(today, 1 - isoWeekday(today)) : today;
-  const step = weekly ? 7 : 1;
+  const first = firstPeriodFrom(startDate, period);
+  const last = period === 'weekly' ? addDays(today, 1 - isoWeekday(today)) : today;
+  const step = periodStep(period);
   const dates: string[] = [];
   for (let d = first; d <= last; d = addDays(d, step)) dates.push(d);
   return dates;

@@ -12,7 +12,7 @@ import type { DB } from '../../db/schema';
 import type { Services } from '../../http/context';
 import { topicOf } from '../../../shared/realtime';
 import { computeDetection, EARS_LOOKBACK, NOUFAILY_MIN_PERIODS, periodDates, type ComputedPoint, type DetectionMethodName } from './detection.compute';
-import { addDays, daysBetween, parisDateTime } from './paris-time';
+import { addDays, daysBetween, parisDateTime, periodStep } from './paris-time';
 
 /** The department's own series (sum of the communes that answered) is stored under this area. */
 export const DEPARTMENT_AREA = 'department';
@@ -192,7 +192,7 @@ export class DetectionRefresher {
       // The department: the sum of the communes that answered, each period. EARS reads at most
       // EARS_LOOKBACK periods before a point: while the campaign is too young for Noufaily, only
       // those are summed, not the whole campaign (a France-wide campaign has a million rows).
-      const step = campaign.period === 'weekly' ? 7 : 1;
+      const step = periodStep(campaign.period);
       const first = await sql<{ d: string | null }>`SELECT min(period_date)::text AS d FROM collection_declarations WHERE campaign_id = ${campaignId}`.execute(db);
       const firstDate = first.rows[0]?.d ?? today;
       const young = Math.floor(daysBetween(firstDate, today) / step) + 1 < NOUFAILY_MIN_PERIODS(campaign.period);

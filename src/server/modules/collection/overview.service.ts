@@ -19,10 +19,10 @@ import { detectionReason, evaluateRules, levelOf, levelRank, ratePer100k, sumKey
 import { alertSettingsOf } from './collection.presenter';
 import { communesOf, indicatorsOf } from './collection.repository';
 import { requireCampaign } from './campaigns.service';
-import { MAX_LIST_DAYS } from './declarations.service';
+import { checkSpan } from './declarations.service';
 import { DEPARTMENT_AREA } from './detection.refresher';
 import { OverviewCache } from './overview.cache';
-import { addDays, daysBetween, dueOf, isoWeekday, isPast, parisDateTime } from './paris-time';
+import { addDays, daysBetween, dueOf, firstPeriodFrom, isoWeekday, isPast, parisDateTime, periodStep } from './paris-time';
 
 /** The campaign, for its prefecture only (a commune never sees the other communes). */
 async function requireOwnedCampaign(services: Services, auth: AuthContext, id: string): Promise<CampaignRow> {
@@ -55,11 +55,10 @@ function valueExpr(indicator: string): RawBuilder<number> {
   return indicator === TOTAL_INDICATOR ? sql<number>`d.total` : sql<number>`coalesce((d."values" ->> ${indicator})::int, 0)`;
 }
 
-const stepOf = (period: CampaignPeriod) => (period === 'weekly' ? 7 : 1);
 
 /** Periods of a span of `periods` ending at `date` that fall on or after the campaign's start. */
 function periodsInWindow(start: string, date: string, periods: number, period: CampaignPeriod): number {
-  const step = stepOf(period);
+  const step = periodStep(period);
   let n = 0;
   for (let i = 0; i < periods; i++) if (addDays(date, -i * step) >= start) n++;
   return n;
@@ -67,10 +66,8 @@ function periodsInWindow(start: string, date: string, periods: number, period: C
 
 function periodsSinceStart(start: string, date: string, period: CampaignPeriod): number {
   if (date < start) return 0;
-  const step = stepOf(period);
-  // A weekly campaign's first period is the first Monday on or after its start.
-  let first = start;
-  if (period === 'weekly') first = addDays(first, (8 - isoWeekday(first)) % 7);
+  const step = periodStep(period);
+  const first = firstPeriodFrom(start, period);
   return date < first ? 0 : Math.floor(daysBetween(first, date) / step) + 1;
 }
 
@@ -118,7 +115,7 @@ async function computeOverview(services: Services, campaign: CampaignRow, q: { d
   requireIndicator(indicators, q.indicator);
   const settings = alertSettingsOf(campaign.alert_settings);
   const period = campaign.period;
-  const step = stepOf(period);
+  const step = periodStep(period);
   const D = q.date;
   const prevDate = addDays(D, -step);
 
@@ -304,10 +301,9 @@ export async function totals(services: Services, auth: AuthContext, id: string, 
     countAsked(db, id),
   ]);
   const byDate = new Map(rows.rows.map((r) => [String(r.date), r]));
-  const step = stepOf(campaign.period);
+  const step = periodStep(campaign.period);
   // Periods from the later of `from` and the campaign's start (a weekly campaign's periods are Mondays).
-  let first = q.from < campaign.start_date ? campaign.start_date : q.from;
-  if (campaign.period === 'weekly') first = addDays(first, (8 - isoWeekday(first)) % 7);
+  const first = firstPeriodFrom(q.from < campaign.start_date ? campaign.start_date : q.from, campaign.period);
   const periods: Totals['periods'] = [];
   for (let d = first; d <= q.to; d = addDays(d, step)) {
     const r = byDate.get(d);
@@ -320,13 +316,6 @@ export async function totals(services: Services, auth: AuthContext, id: string, 
     });
   }
   return { campaignId: id, periods };
-}
-
-export function checkSpan(from: string, to: string): void {
-  if (from > to) throw new AppError('validation_failed', [{ path: 'to', code: 'invalid_range', message: 'La fin de la période précède son début.' }]);
-  if (daysBetween(from, to) > MAX_LIST_DAYS) {
-    throw new AppError('validation_failed', [{ path: 'to', code: 'range_too_long', message: `Période trop longue (${MAX_LIST_DAYS} jours au plus).` }]);
-  }
 }
 
 async function countAsked(db: Kysely<DB>, id: string): Promise<number> {

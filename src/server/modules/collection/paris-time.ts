@@ -46,3 +46,13 @@ export function isPast(due: { date: string; time: string }, now: Date): boolean 
   const p = parisDateTime(now);
   return p.date > due.date || (p.date === due.date && p.time >= due.time);
 }
+
+/** Days between two periods: 1 (daily) or 7 (weekly). */
+export function periodStep(period: 'daily' | 'weekly'): number {
+  return period === 'weekly' ? 7 : 1;
+}
+
+/** The first period on or after `date`: itself (daily), or the next Monday (weekly: periods are Mondays). */
+export function firstPeriodFrom(date: string, period: 'daily' | 'weekly'): string {
+  return period === 'weekly' ? addDays(date, (8 - isoWeekday(date)) % 7) : date;
+}

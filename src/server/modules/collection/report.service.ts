@@ -5,16 +5,14 @@
 import PDFDocument from 'pdfkit';
 import { sql } from 'kysely';
 import type { AuthContext, Services } from '../../http/context';
-import { alertLevelLabels, OVERVIEW_WINDOW, TOTAL_INDICATOR, type AlertLevel, type OverviewCommune } from '../../../shared/schemas/collection';
+import { alertLevelColors, alertLevelLabels, isNewAlarm, OVERVIEW_WINDOW, TOTAL_INDICATOR, type OverviewCommune } from '../../../shared/schemas/collection';
 import { levelRank } from './alerts';
 import { indicatorsOf } from './collection.repository';
 import { completeness } from './declarations.service';
 import { overview, requireOwnedCampaign, totals } from './overview.service';
 import { pdfText, slug } from '../../lib/csv';
-import { addDays, daysBetween } from './paris-time';
+import { addDays, daysBetween, periodStep } from './paris-time';
 
-/** Colours of the levels, the same as the dashboard's (src/web/pages/collecte/levels.ts). */
-export const LEVEL_COLORS: Record<AlertLevel, string> = { vert: '#2e9e5b', jaune: '#f2c200', orange: '#ef7d00', rouge: '#c8102e' };
 const NO_ANSWER = '#d9d9d9';
 
 const longDay = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -26,7 +24,7 @@ type Geometry = { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiP
 
 /** The new alarms of the date: communes whose level rose since the previous period. */
 export function newAlarms(communes: OverviewCommune[]): OverviewCommune[] {
-  return communes.filter((c) => levelRank(c.level) > levelRank(c.previousLevel)).sort((a, b) => levelRank(b.level) - levelRank(a.level) || a.name.localeCompare(b.name, 'fr'));
+  return communes.filter(isNewAlarm).sort((a, b) => levelRank(b.level) - levelRank(a.level) || a.name.localeCompare(b.name, 'fr'));
 }
 
 export async function reportPdf(services: Services, auth: AuthContext, id: string, date: string): Promise<{ fileName: string; body: Buffer }> {
@@ -35,7 +33,7 @@ export async function reportPdf(services: Services, auth: AuthContext, id: strin
   const ov = await overview(services, auth, id, { date, indicator: TOTAL_INDICATOR });
   const comp = await completeness(services, auth, id, date);
   const indicators = await indicatorsOf(db, [id]);
-  const step = campaign.period === 'weekly' ? 7 : 1;
+  const step = periodStep(campaign.period);
   const weekFrom = addDays(date, -(OVERVIEW_WINDOW - 1) * step);
   // A date before the campaign's start gives empty spans (from = to = date), never a reversed one.
   const first = campaign.start_date < date ? campaign.start_date : date;
@@ -77,7 +75,7 @@ export async function reportPdf(services: Services, auth: AuthContext, id: strin
   // Department level
   const dep = ov.department;
   const boxY = doc.y;
-  doc.rect(left, boxY, width, 26).fill(LEVEL_COLORS[dep.level]);
+  doc.rect(left, boxY, width, 26).fill(alertLevelColors[dep.level]);
   doc.font('Helvetica-Bold').fontSize(12).fillColor(dep.level === 'jaune' ? ink : '#ffffff');
   doc.text(pdfText(`Niveau départemental : ${alertLevelLabels[dep.level]}${dep.previousLevel !== dep.level ? ` (la veille : ${alertLevelLabels[dep.previousLevel]})` : ''}`), left + 10, boxY + 8, { width: width - 20 });
   doc.y = boxY + 32;
@@ -135,7 +133,7 @@ export async function reportPdf(services: Services, auth: AuthContext, id: strin
   const lx = left + width - 140;
   doc.font('Helvetica').fontSize(8.5);
   for (const l of ['rouge', 'orange', 'jaune', 'vert'] as const) {
-    doc.rect(lx, ly, 12, 10).fill(LEVEL_COLORS[l]);
+    doc.rect(lx, ly, 12, 10).fill(alertLevelColors[l]);
     doc.fillColor(ink).text(`${alertLevelLabels[l]} (${dep.levelCounts[l]})`, lx + 18, ly + 1, { width: 120, lineBreak: false });
     ly += 16;
   }
@@ -170,7 +168,7 @@ export async function reportPdf(services: Services, auth: AuthContext, id: strin
   function alarmBlock(c: OverviewCommune, isNew: boolean) {
     ensure(30);
     const y = doc.y;
-    doc.rect(left, y + 1, 8, 8).fill(LEVEL_COLORS[c.level]);
+    doc.rect(left, y + 1, 8, 8).fill(alertLevelColors[c.level]);
     doc.font('Helvetica-Bold').fontSize(9.5).fillColor(ink);
     doc.text(
       pdfText(`${c.name} (${c.inseeCode}) — ${alertLevelLabels[c.level]}${isNew ? ` (la veille : ${alertLevelLabels[c.previousLevel]})` : ''}${c.value === null ? ' — pas de réponse ce jour' : ` — ${fmt0.format(c.value)} ce jour`}`),
@@ -246,7 +244,7 @@ function drawLevelMap(
   doc.lineWidth(0.3);
   for (const p of polys) {
     const c = byCode.get(p.code);
-    const fill = !c ? '#ffffff' : c.level === 'vert' && c.value === null ? NO_ANSWER : LEVEL_COLORS[c.level];
+    const fill = !c ? '#ffffff' : c.level === 'vert' && c.value === null ? NO_ANSWER : alertLevelColors[c.level];
     for (const ring of p.rings) {
       ring.forEach(([lon, lat], i) => (i === 0 ? doc.moveTo(px(lon), py(lat)) : doc.lineTo(px(lon), py(lat))));
       doc.closePath();

@@ -16,7 +16,7 @@ import {
 import { recordAudit } from '../audit';
 import { listDeclarationRows, communesOf, findCampaign, indicatorsOf } from './collection.repository';
 import { requireCampaign } from './campaigns.service';
-import { checkSpan } from './overview.service';
+import { checkSpan } from './declarations.service';
 import { queueDetection } from './detection.refresher';
 import { csvDocument, parseCsv, parseDateCell, readUpload, slug } from '../../lib/csv';
 import { isoWeekday, parisDateTime } from './paris-time';

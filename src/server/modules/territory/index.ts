@@ -1,2 +1,2 @@
 export { territoryHandlers } from './territory.routes';
-export { loadDepartment, type LoadDepartmentReport } from './territory.loader';
+export { insee, loadDepartment, type InseeCommune, type LoadDepartmentReport } from './territory.loader';

@@ -4,7 +4,7 @@ import type { DB } from '../../db/schema';
 
 const require = createRequire(import.meta.url);
 
-interface InseeCommune {
+export interface InseeCommune {
   code: string;
   nom: string;
   departement?: string;
@@ -12,14 +12,14 @@ interface InseeCommune {
   population?: number;
   anciensCodes?: string[];
 }
-interface InseeDepartment {
+export interface InseeDepartment {
   code: string;
   nom: string;
 }
 
 /** INSEE's current list (npm `@etalab/decoupage-administratif`), read once. */
 let inseeCache: { communes: InseeCommune[]; departments: InseeDepartment[] } | undefined;
-function insee() {
+export function insee(): { communes: InseeCommune[]; departments: InseeDepartment[] } {
   inseeCache ??= {
     communes: require('@etalab/decoupage-administratif/data/communes.json') as InseeCommune[],
     departments: require('@etalab/decoupage-administratif/data/departements.json') as InseeDepartment[],

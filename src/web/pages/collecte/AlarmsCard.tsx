@@ -1,15 +1,12 @@
-import { alertLevelLabels, type AlertReason, type Overview, type OverviewCommune } from '../../../shared';
+import { alertLevelLabels, alertLevelRank, isNewAlarm, type AlertReason, type Overview } from '../../../shared';
 import { t } from '../../i18n';
 import { LEVEL_COLORS, LEVEL_INK } from './levels';
-
-const rank = { vert: 0, jaune: 1, orange: 2, rouge: 3 } as const;
 
 /** The communes not green, new alarms first (level higher than the period before), each with why. */
 export function AlarmsCard({ overview, onSelect }: { overview: Overview; onSelect: (inseeCode: string) => void }) {
   const raised = overview.communes.filter((c) => c.level !== 'vert');
-  const isNew = (c: OverviewCommune) => rank[c.level] > rank[c.previousLevel];
-  const sorted = [...raised].sort((a, b) => Number(isNew(b)) - Number(isNew(a)) || rank[b.level] - rank[a.level] || a.name.localeCompare(b.name, 'fr'));
-  const fresh = raised.filter(isNew).length;
+  const sorted = [...raised].sort((a, b) => Number(isNewAlarm(b)) - Number(isNewAlarm(a)) || alertLevelRank(b.level) - alertLevelRank(a.level) || a.name.localeCompare(b.name, 'fr'));
+  const fresh = raised.filter(isNewAlarm).length;
   const dep = overview.department;
   return (
     <section className="card alarms" aria-labelledby="alarms-title" data-testid="alarms">
@@ -45,7 +42,7 @@ export function AlarmsCard({ overview, onSelect }: { overview: Overview; onSelec
               <button type="button" className="link-button alarm__name" onClick={() => onSelect(c.inseeCode)}>
                 {c.name}
               </button>
-              {isNew(c) ? <span className="badge badge--danger">{t('collecte.alarms.new')}</span> : null}
+              {isNewAlarm(c) ? <span className="badge badge--danger">{t('collecte.alarms.new')}</span> : null}
             </p>
             <ReasonList reasons={c.reasons} />
           </li>

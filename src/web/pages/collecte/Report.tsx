@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { alertLevelLabels, OVERVIEW_WINDOW, TOTAL_INDICATOR, type CampaignDetail, type Completeness, type Overview, type OverviewCommune, type Totals } from '../../../shared';
+import { alertLevelLabels, alertLevelRank, isNewAlarm, OVERVIEW_WINDOW, TOTAL_INDICATOR, type CampaignDetail, type Completeness, type Overview, type OverviewCommune, type Totals } from '../../../shared';
 import { api, errorMessage, routeUrl } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { Icon } from '../../components/Icon';
@@ -14,7 +14,6 @@ import { LEVEL_COLORS, LEVEL_INK, mapStyles } from './levels';
 
 const fmt0 = new Intl.NumberFormat('fr-FR');
 const fmt1 = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
-const rank = { vert: 0, jaune: 1, orange: 2, rouge: 3 } as const;
 
 function AlarmItem({ c, isNew }: { c: OverviewCommune; isNew: boolean }) {
   return (
@@ -81,8 +80,8 @@ export function ReportPage() {
   const day = totals.periods.find((p) => p.date === date);
   const dep = overview.department;
   const sum = (ps: Totals['periods'], key: string | null) => ps.reduce((s, p) => s + (key ? (p.values[key] ?? 0) : p.total), 0);
-  const fresh = overview.communes.filter((c) => rank[c.level] > rank[c.previousLevel]).sort((a, b) => rank[b.level] - rank[a.level] || a.name.localeCompare(b.name, 'fr'));
-  const ongoing = overview.communes.filter((c) => c.level !== 'vert' && !fresh.includes(c)).sort((a, b) => rank[b.level] - rank[a.level] || a.name.localeCompare(b.name, 'fr'));
+  const fresh = overview.communes.filter(isNewAlarm).sort((a, b) => alertLevelRank(b.level) - alertLevelRank(a.level) || a.name.localeCompare(b.name, 'fr'));
+  const ongoing = overview.communes.filter((c) => c.level !== 'vert' && !fresh.includes(c)).sort((a, b) => alertLevelRank(b.level) - alertLevelRank(a.level) || a.name.localeCompare(b.name, 'fr'));
   const lateList = completeness.deadlinePassed ? completeness.late : [];
   const unit = step === 7 ? t('collecte.unit.weeks') : t('collecte.unit.days');
 

@@ -1,10 +1,10 @@
 // Colours and classes of the collection maps: alert levels, and classes of counts or rates with
 // 0 as a class of its own and "no answer" never drawn like a zero.
 
-import type { AlertLevel, OverviewCommune } from '../../../shared';
+import { alertLevelColors, type AlertLevel, type OverviewCommune } from '../../../shared';
 
-/** The same colours as the PDF report (server: collection/report.service.ts LEVEL_COLORS). */
-export const LEVEL_COLORS: Record<AlertLevel, string> = { vert: '#2e9e5b', jaune: '#f2c200', orange: '#ef7d00', rouge: '#c8102e' };
+/** The same colours as the PDF report. */
+export const LEVEL_COLORS = alertLevelColors;
 /** Text on a level's colour. */
 export const LEVEL_INK: Record<AlertLevel, string> = { vert: '#ffffff', jaune: '#1e1e1e', orange: '#1e1e1e', rouge: '#ffffff' };
 
