@@ -3,6 +3,8 @@ import { announcementSchema } from './schemas/announcements';
 import { entrySchema, eventSummarySchema } from './schemas/logbook';
 import { uuidSchema } from './schemas/common';
 import { campaignSummarySchema, declarationSchema } from './schemas/collection';
+import { situationVersionSchema } from './schemas/situation';
+import { actionSchema } from './schemas/actions';
 
 /**
  * Topics are strings "<kind>:<id>": `organisation:<orgId>` (members only: accounts changed...),
@@ -29,7 +31,7 @@ export function parseTopic(topic: string): { kind: string; id: string } | null {
 }
 
 /** Why a session ended, as sent in `session.ended.reason`. */
-export const sessionEndReasons = ['logout', 'logout_all', 'password_changed', 'password_reset', 'account_disabled', 'role_changed', 'session_expired'] as const;
+export const sessionEndReasons = ['logout', 'logout_all', 'password_changed', 'password_reset', 'account_disabled', 'role_changed', 'session_expired', 'guest_link_revoked'] as const;
 export type SessionEndReason = (typeof sessionEndReasons)[number];
 
 /** What happened, as carried inside a `message` frame. */
@@ -39,6 +41,15 @@ export const realtimeEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('entry.created'), entry: entrySchema }),
   /** The event's own fields; its tree (parents, sub-events) is reloaded per person, who may not see every sub-event. */
   z.object({ kind: z.literal('event.updated'), event: eventSummarySchema }),
+  /**
+   * On `organisation:<id>`: events of the organisation were opened, restricted or widened; lists
+   * reload (the message names nothing: a person may not see them).
+   */
+  z.object({ kind: z.literal('events.changed') }),
+  /** On `event:<id>`: a new version of the situation analysis. */
+  z.object({ kind: z.literal('situation.updated'), eventId: uuidSchema, version: situationVersionSchema }),
+  /** On `event:<id>`: an action was created or changed status (`canChange` is false here: each client recomputes it). */
+  z.object({ kind: z.literal('action.updated'), action: actionSchema }),
   /** On `campaign:<id>` (members of the prefecture that runs it): a campaign created or changed. */
   z.object({ kind: z.literal('campaign.updated'), campaign: campaignSummarySchema }),
   /** On `campaign:<id>`: a declaration submitted or corrected. */

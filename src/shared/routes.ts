@@ -65,6 +65,22 @@ import {
   importResultSchema,
 } from './schemas/collection';
 import {
+  assigneesSchema,
+  createdGuestLinkSchema,
+  createGuestLinkBodySchema,
+  eventAudienceSchema,
+  guestCheckBodySchema,
+  guestInvitationSchema,
+  guestJoinBodySchema,
+  guestLinkSchema,
+  guestLinksListSchema,
+  putEventAudienceBodySchema,
+  putTypeAudienceBodySchema,
+  typeAudienceSchema,
+} from './schemas/rights';
+import { putSituationBodySchema, putSituationFormBodySchema, situationFormSchema, situationSchema } from './schemas/situation';
+import { actionSchema, actionsListSchema, actionsQuerySchema, changeActionStatusBodySchema } from './schemas/actions';
+import {
   activateBodySchema,
   activationCheckBodySchema,
   activationInfoSchema,
@@ -95,6 +111,11 @@ export interface RouteDef {
   multipart?: true;
   /** The response is not JSON but one of these media types (downloads, exports, GeoJSON). */
   produces?: readonly string[];
+  /**
+   * A guest invited to one event by link may call this route: `read` with any link, `write` with a
+   * contributor's link. Every other route answers `guest_forbidden` to a guest.
+   */
+  guest?: 'read' | 'write';
 }
 
 const perm = (permission: Permission): RouteAccess => ({ kind: 'permission', permission });
@@ -113,8 +134,8 @@ export const routes = {
     response: sessionSchema,
     rateLimitPerMinute: 30,
   },
-  session: { method: 'GET', path: '/api/auth/session', access: authenticated, summary: 'Session courante', response: sessionSchema },
-  logout: { method: 'POST', path: '/api/auth/logout', access: authenticated, summary: 'Déconnexion' },
+  session: { method: 'GET', path: '/api/auth/session', access: authenticated, guest: 'read', summary: 'Session courante', response: sessionSchema },
+  logout: { method: 'POST', path: '/api/auth/logout', access: authenticated, guest: 'read', summary: 'Déconnexion' },
   logoutAll: { method: 'POST', path: '/api/auth/logout-all', access: authenticated, summary: 'Déconnexion de toutes les sessions' },
   changePassword: {
     method: 'POST',
@@ -229,7 +250,7 @@ export const routes = {
     body: updateCatalogueItemBodySchema,
     response: catalogueItemSchema,
   },
-  listFunctions: { method: 'GET', path: '/api/functions', access: perm('events.read'), summary: 'Fonctions de la cellule de crise', response: catalogueListSchema },
+  listFunctions: { method: 'GET', path: '/api/functions', access: perm('events.read'), guest: 'read', summary: 'Fonctions de la cellule de crise', response: catalogueListSchema },
   createFunction: { method: 'POST', path: '/api/functions', access: perm('logbookCatalogue.manage'), summary: 'Ajouter une fonction', body: createCatalogueItemBodySchema, response: catalogueItemSchema },
   updateFunction: {
     method: 'PATCH',
@@ -240,7 +261,7 @@ export const routes = {
     body: updateCatalogueItemBodySchema,
     response: catalogueItemSchema,
   },
-  listTags: { method: 'GET', path: '/api/tags', access: perm('events.read'), summary: 'Étiquettes d’action', response: catalogueListSchema },
+  listTags: { method: 'GET', path: '/api/tags', access: perm('events.read'), guest: 'read', summary: 'Étiquettes d’action', response: catalogueListSchema },
   createTag: { method: 'POST', path: '/api/tags', access: perm('logbookCatalogue.manage'), summary: 'Ajouter une étiquette', body: createCatalogueItemBodySchema, response: catalogueItemSchema },
   updateTag: {
     method: 'PATCH',
@@ -255,7 +276,7 @@ export const routes = {
   // ---- events ----
   listEvents: { method: 'GET', path: '/api/events', access: perm('events.read'), summary: 'Événements visibles', query: eventsQuerySchema, response: eventsListSchema },
   createEvent: { method: 'POST', path: '/api/events', access: perm('events.manage'), summary: 'Créer un événement ou un événement fils', body: createEventBodySchema, response: eventDetailSchema },
-  getEvent: { method: 'GET', path: '/api/events/:id', access: perm('events.read'), summary: 'Un événement, ses parents et ses fils', params: idParamsSchema, response: eventDetailSchema },
+  getEvent: { method: 'GET', path: '/api/events/:id', access: perm('events.read'), guest: 'read', summary: 'Un événement, ses parents et ses fils', params: idParamsSchema, response: eventDetailSchema },
   updateEvent: {
     method: 'PATCH',
     path: '/api/events/:id',
@@ -281,6 +302,7 @@ export const routes = {
     method: 'GET',
     path: '/api/events/:id/entries',
     access: perm('events.read'),
+    guest: 'read',
     summary: 'Entrées de la main courante, les plus récentes d’abord (pagination par `before`)',
     params: idParamsSchema,
     query: entriesQuerySchema,
@@ -290,16 +312,18 @@ export const routes = {
     method: 'POST',
     path: '/api/events/:id/entries',
     access: perm('logbook.write'),
+    guest: 'write',
     summary: 'Écrire une entrée, une correction ou une annulation',
     params: idParamsSchema,
     body: createEntryBodySchema,
     response: entrySchema,
   },
-  getEntry: { method: 'GET', path: '/api/entries/:id', access: perm('events.read'), summary: 'Une entrée', params: idParamsSchema, response: entrySchema },
+  getEntry: { method: 'GET', path: '/api/entries/:id', access: perm('events.read'), guest: 'read', summary: 'Une entrée', params: idParamsSchema, response: entrySchema },
   verifyEvent: {
     method: 'GET',
     path: '/api/events/:id/verify',
     access: perm('events.read'),
+    guest: 'read',
     summary: 'Vérifier la chaîne d’empreintes SHA-256 de la main courante',
     params: idParamsSchema,
     response: verifyResultSchema,
@@ -325,6 +349,7 @@ export const routes = {
     method: 'GET',
     path: '/api/attachments/:id',
     access: perm('events.read'),
+    guest: 'read',
     summary: 'Télécharger une pièce jointe',
     params: idParamsSchema,
     produces: ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'],
@@ -333,6 +358,7 @@ export const routes = {
     method: 'GET',
     path: '/api/events/:id/export.csv',
     access: perm('events.read'),
+    guest: 'read',
     summary: 'Export CSV de la main courante (avec ses fils en option)',
     params: idParamsSchema,
     query: exportQuerySchema,
@@ -342,10 +368,160 @@ export const routes = {
     method: 'GET',
     path: '/api/events/:id/export.pdf',
     access: perm('events.read'),
+    guest: 'read',
     summary: 'Export PDF de la main courante pour lecture et archivage',
     params: idParamsSchema,
     query: exportQuerySchema,
     produces: ['application/pdf'],
+  },
+
+  // ---- rights, guests, situation analysis, actions ----
+  getTypeAudience: {
+    method: 'GET',
+    path: '/api/event-types/:id/audience',
+    access: perm('eventTypes.manage'),
+    summary: 'Qui voit et qui écrit les événements d’un type',
+    params: idParamsSchema,
+    response: typeAudienceSchema,
+  },
+  putTypeAudience: {
+    method: 'PUT',
+    path: '/api/event-types/:id/audience',
+    access: perm('eventTypes.manage'),
+    summary: 'Ouvrir un type d’événement à toute l’organisation ou le restreindre (rôles, fonctions, personnes)',
+    params: idParamsSchema,
+    body: putTypeAudienceBodySchema,
+    response: typeAudienceSchema,
+  },
+  getSituationForm: {
+    method: 'GET',
+    path: '/api/event-types/:id/situation-form',
+    access: perm('events.read'),
+    summary: 'Formulaire d’analyse de situation d’un type d’événement',
+    params: idParamsSchema,
+    response: situationFormSchema,
+  },
+  putSituationForm: {
+    method: 'PUT',
+    path: '/api/event-types/:id/situation-form',
+    access: perm('eventTypes.manage'),
+    summary: 'Définir le formulaire d’analyse de situation d’un type (champs texte, nombre, choix, date)',
+    params: idParamsSchema,
+    body: putSituationFormBodySchema,
+    response: situationFormSchema,
+  },
+  getEventAudience: {
+    method: 'GET',
+    path: '/api/events/:id/audience',
+    access: perm('events.manage'),
+    summary: 'Audience d’un événement (héritée, toute l’organisation, ou liste restreinte)',
+    params: idParamsSchema,
+    response: eventAudienceSchema,
+  },
+  putEventAudience: {
+    method: 'PUT',
+    path: '/api/events/:id/audience',
+    access: perm('events.manage'),
+    summary: 'Élargir ou restreindre l’audience d’un événement (écrit dans la main courante)',
+    params: idParamsSchema,
+    body: putEventAudienceBodySchema,
+    response: eventAudienceSchema,
+  },
+  listAssignees: {
+    method: 'GET',
+    path: '/api/events/:id/assignees',
+    access: perm('logbook.write'),
+    summary: 'Personnes et fonctions à qui confier une action de cet événement',
+    params: idParamsSchema,
+    response: assigneesSchema,
+  },
+  listGuestLinks: {
+    method: 'GET',
+    path: '/api/events/:id/guest-links',
+    access: perm('events.manage'),
+    summary: 'Liens d’invitation d’un événement',
+    params: idParamsSchema,
+    response: guestLinksListSchema,
+  },
+  createGuestLink: {
+    method: 'POST',
+    path: '/api/events/:id/guest-links',
+    access: perm('events.manage'),
+    summary: 'Inviter une personne extérieure par lien (lecture ou contribution, échéance) ; le lien est montré une fois',
+    params: idParamsSchema,
+    body: createGuestLinkBodySchema,
+    response: createdGuestLinkSchema,
+  },
+  revokeGuestLink: {
+    method: 'POST',
+    path: '/api/guest-links/:id/revoke',
+    access: perm('events.manage'),
+    summary: 'Révoquer un lien d’invitation (les invités sont déconnectés, temps réel compris)',
+    params: idParamsSchema,
+    response: guestLinkSchema,
+  },
+  guestCheck: {
+    method: 'POST',
+    path: '/api/guest/check',
+    access: publicAccess,
+    summary: 'Vérifier un lien d’invitation (événement, organisation, échéance)',
+    body: guestCheckBodySchema,
+    response: guestInvitationSchema,
+    rateLimitPerMinute: 20,
+  },
+  guestJoin: {
+    method: 'POST',
+    path: '/api/guest/join',
+    access: publicAccess,
+    summary: 'Rejoindre un événement comme invité (nom demandé, pas de compte)',
+    body: guestJoinBodySchema,
+    response: sessionSchema,
+    rateLimitPerMinute: 10,
+  },
+  getSituation: {
+    method: 'GET',
+    path: '/api/events/:id/situation',
+    access: perm('events.read'),
+    guest: 'read',
+    summary: 'Analyse de situation d’un événement : formulaire et versions (la plus récente d’abord)',
+    params: idParamsSchema,
+    response: situationSchema,
+  },
+  putSituation: {
+    method: 'POST',
+    path: '/api/events/:id/situation',
+    access: perm('logbook.write'),
+    summary: 'Nouvelle version de l’analyse de situation (un changement de gravité écrit dans la main courante)',
+    params: idParamsSchema,
+    body: putSituationBodySchema,
+    response: situationSchema,
+  },
+  listEventActions: {
+    method: 'GET',
+    path: '/api/events/:id/actions',
+    access: perm('events.read'),
+    guest: 'read',
+    summary: 'Actions d’un événement et de ses fils visibles',
+    params: idParamsSchema,
+    query: actionsQuerySchema,
+    response: actionsListSchema,
+  },
+  listActions: {
+    method: 'GET',
+    path: '/api/actions',
+    access: perm('events.read'),
+    summary: 'Actions de tous les événements visibles (ouvertes par défaut, en retard d’abord)',
+    query: actionsQuerySchema,
+    response: actionsListSchema,
+  },
+  changeActionStatus: {
+    method: 'POST',
+    path: '/api/actions/:id/status',
+    access: perm('logbook.write'),
+    summary: 'Changer le statut d’une action (entrée dans la main courante)',
+    params: idParamsSchema,
+    body: changeActionStatusBodySchema,
+    response: actionSchema,
   },
 
   // ---- collecte (campaigns of a prefecture, declarations of the communes) ----

@@ -123,6 +123,97 @@ export interface CatalogueTable {
   created_at: CreatedAt;
 }
 
+/** event_types: the catalogue shape plus who sees its events. */
+export interface EventTypesTable extends CatalogueTable {
+  audience: ColumnType<'organisation' | 'restricted', 'organisation' | 'restricted' | undefined, 'organisation' | 'restricted'>;
+}
+
+export interface UserFunctionsTable {
+  user_id: string;
+  function_id: string;
+}
+
+export interface AudienceGrantsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  event_type_id: string | null;
+  event_id: string | null;
+  principal_kind: 'role' | 'function' | 'user';
+  role: Role | null;
+  function_id: string | null;
+  user_id: string | null;
+  access: 'read' | 'write';
+  created_at: CreatedAt;
+}
+
+export interface GuestLinksTable {
+  id: Generated<string>;
+  organisation_id: string;
+  event_id: string;
+  token_hash: string;
+  label: string;
+  access: 'read' | 'write';
+  include_children: boolean;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  use_count: ColumnType<number, number | undefined, number>;
+}
+
+export interface GuestSessionsTable {
+  id: string;
+  guest_id: Generated<string>;
+  link_id: string;
+  name: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface SituationFormsTable {
+  event_type_id: string;
+  organisation_id: string;
+  fields: Json;
+  updated_by: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface SituationReportsTable {
+  id: Generated<string>;
+  event_id: string;
+  organisation_id: string;
+  version: number;
+  severity: number;
+  fields: Json;
+  values: Json;
+  author_id: string | null;
+  author_name: string;
+  entry_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ActionsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  event_id: string;
+  entry_id: string;
+  entry_seq: number;
+  title: string;
+  assignee_user_id: string | null;
+  assignee_function_id: string | null;
+  assignee_name: string;
+  due_at: Timestamp | null;
+  status: ColumnType<'todo' | 'doing' | 'done' | 'cancelled', 'todo' | 'doing' | 'done' | 'cancelled' | undefined, 'todo' | 'doing' | 'done' | 'cancelled'>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface EventsTable {
   id: Generated<string>;
   organisation_id: string;
@@ -142,6 +233,7 @@ export interface EventsTable {
   entry_count: ColumnType<number, number | undefined, number>;
   last_hash: string | null;
   last_entry_at: Timestamp | null;
+  audience: ColumnType<'inherit' | 'organisation' | 'restricted', 'inherit' | 'organisation' | 'restricted' | undefined, 'inherit' | 'organisation' | 'restricted'>;
 }
 
 export interface LogEntriesTable {
@@ -164,6 +256,8 @@ export interface LogEntriesTable {
   prev_hash: string | null;
   hash: string;
   search: ColumnType<unknown, never, never>;
+  /** Set when a guest (no account) wrote the entry. */
+  guest_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface AttachmentsTable {
@@ -309,7 +403,7 @@ export interface DB {
   announcements: AnnouncementsTable;
   realtime_topics: RealtimeTopicsTable;
   realtime_messages: RealtimeMessagesTable;
-  event_types: CatalogueTable;
+  event_types: EventTypesTable;
   crisis_functions: CatalogueTable;
   action_tags: CatalogueTable;
   events: EventsTable;
@@ -325,6 +419,13 @@ export interface DB {
   collection_detection_queue: CollectionDetectionQueueTable;
   collection_commune_sums: CollectionCommuneSumsTable;
   commune_invitations: CommuneInvitationsTable;
+  user_functions: UserFunctionsTable;
+  audience_grants: AudienceGrantsTable;
+  guest_links: GuestLinksTable;
+  guest_sessions: GuestSessionsTable;
+  situation_forms: SituationFormsTable;
+  situation_reports: SituationReportsTable;
+  actions: ActionsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -337,6 +438,8 @@ export type AuditRow = Selectable<AuditLogTable>;
 export type EventRow = Selectable<EventsTable>;
 export type EntryRow = Selectable<LogEntriesTable>;
 export type CatalogueRow = Selectable<CatalogueTable>;
+export type GuestLinkRow = Selectable<GuestLinksTable>;
+export type ActionRow = Selectable<ActionsTable>;
 export type CampaignRow = Selectable<CollectionCampaignsTable>;
 export type IndicatorRow = Selectable<CollectionIndicatorsTable>;
 export type DeclarationRow = Selectable<CollectionDeclarationsTable>;

@@ -26,6 +26,8 @@ import { territoryHandlers } from '../modules/territory';
 import { healthHandlers } from '../modules/health/health.routes';
 import { eventsHandlers, findEvent, canReadEvent } from '../modules/events';
 import { logbookHandlers } from '../modules/logbook';
+import { rightsHandlers } from '../modules/rights';
+import { situationHandlers } from '../modules/situation';
 import { collectionHandlers, canSubscribeCampaign, DetectionRefresher, OverviewCache } from '../modules/collection';
 import { onboardingHandlers } from '../modules/onboarding';
 
@@ -46,6 +48,8 @@ export const allHandlers: RouteHandlers = {
   ...territoryHandlers,
   ...eventsHandlers,
   ...logbookHandlers,
+  ...rightsHandlers,
+  ...situationHandlers,
   ...collectionHandlers,
   ...onboardingHandlers,
 };
@@ -218,7 +222,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
       const e = await findEvent(db, id);
       return e !== undefined && (await canReadEvent(db, auth, e));
     },
-    { presence: true },
+    { presence: true, guests: true },
   );
   hub.registerTopicKind('campaign', (auth, id, db) => canSubscribeCampaign(db, auth, id));
 
@@ -309,6 +313,12 @@ async function guard(id: RouteId, def: RouteDef, req: FastifyRequest, services: 
     const a = Buffer.from(typeof sent === 'string' ? sent : '');
     const b = Buffer.from(auth.csrfToken);
     if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError('csrf_failed');
+  }
+  if (auth.guest) {
+    // A guest reaches only the routes marked for guests, and writes only with a contributor's link.
+    if (!def.guest) throw new AppError('guest_forbidden');
+    if (def.guest === 'write' && auth.guest.access !== 'write') throw new AppError('guest_read_only');
+    return;
   }
   if (auth.user.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(id)) throw new AppError('password_change_required');
   if (def.access.kind === 'permission' && !can(auth.user.role, def.access.permission)) throw new AppError('forbidden');

@@ -12,7 +12,28 @@ export interface AuthUser {
   role: Role;
   organisationId: string;
   mustChangePassword: boolean;
+  /** Crisis-cell functions held (rights and actions by function). */
+  functionIds: string[];
 }
+
+/**
+ * A guest invited to one event by link: no account. `user.id` is the guest's own id,
+ * `user.organisationId` the nil UUID (member of nothing), and every route not marked for guests
+ * in the route table answers `guest_forbidden`.
+ */
+export interface GuestGrant {
+  linkId: string;
+  eventId: string;
+  includeChildren: boolean;
+  access: 'read' | 'write';
+  name: string;
+  eventTitle: string;
+  hostOrganisationId: string;
+  hostOrganisationName: string;
+}
+
+/** The organisation of no one: a guest's `organisationId`. */
+export const NO_ORGANISATION = '00000000-0000-0000-0000-000000000000';
 
 export interface AuthContext {
   sessionId: string;
@@ -20,6 +41,7 @@ export interface AuthContext {
   expiresAt: Date;
   user: AuthUser;
   organisation: OrganisationRow;
+  guest: GuestGrant | null;
 }
 
 /** Who does a write, for the audit trail. */
@@ -30,6 +52,8 @@ export interface Actor {
 }
 
 export function actorOf(auth: AuthContext | null, ip: string | null): Actor {
+  // A guest's audit records carry the guest's id and no organisation (the name is in the changes).
+  if (auth?.guest) return { userId: auth.user.id, organisationId: null, ip };
   return { userId: auth?.user.id ?? null, organisationId: auth?.user.organisationId ?? null, ip };
 }
 

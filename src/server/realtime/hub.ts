@@ -38,7 +38,7 @@ interface Viewer {
 }
 type ControlMessage =
   | { kind: 'sessions.ended'; sessionIds?: string[]; userIds?: string[]; reason: SessionEndReason }
-  | { kind: 'topics.recheck'; topics: string[] }
+  | { kind: 'topics.recheck'; topics?: string[]; topicKind?: string }
   /** A viewer joined or left a presence topic on one instance. */
   | { kind: 'presence'; op: 'join' | 'leave'; instance: string; key: string; topic: string; userId: string; name: string }
   /** One instance's full list of viewers of a topic (heartbeat, or answer to a sync request). */
@@ -65,6 +65,8 @@ interface Connection {
 export class RealtimeHub {
   private readonly policies = new Map<string, TopicPolicy>();
   private readonly presenceKinds = new Set<string>();
+  /** Kinds a guest (invited by link, no account) may subscribe to; the policy still decides. */
+  private readonly guestKinds = new Set<string>();
   private readonly instanceId = randomUUID();
   /** topic → viewer key (instance:connection) → viewer, across every instance. */
   private readonly presence = new Map<string, Map<string, Viewer & { instance: string }>>();
@@ -83,9 +85,10 @@ export class RealtimeHub {
   ) {}
 
   /** `presence`: subscribers of this kind of topic are told who else is viewing it. */
-  registerTopicKind(kind: string, policy: TopicPolicy, opts: { presence?: boolean } = {}): void {
-    this.policies.set(kind, policy);
+  registerTopicKind(kind: string, policy: TopicPolicy, opts: { presence?: boolean; guests?: boolean } = {}): void {
+    this.policies.set(kind, opts.guests ? policy : async (auth, id, db) => !auth.guest && (await policy(auth, id, db)));
     if (opts.presence) this.presenceKinds.add(kind);
+    if (opts.guests) this.guestKinds.add(kind);
   }
 
   async start(): Promise<void> {
@@ -159,6 +162,15 @@ export class RealtimeHub {
    */
   async recheckTopics(tx: Kysely<DB>, topics: string[]): Promise<void> {
     const msg: ControlMessage = { kind: 'topics.recheck', topics };
+    await sql`SELECT pg_notify(${CONTROL_CHANNEL}, ${JSON.stringify(msg)})`.execute(tx);
+  }
+
+  /**
+   * Like `recheckTopics` for every subscribed topic of a kind (all `event:*` after an audience
+   * changed): each instance re-checks only the topics it has subscribers for.
+   */
+  async recheckTopicKind(tx: Kysely<DB>, topicKind: string): Promise<void> {
+    const msg: ControlMessage = { kind: 'topics.recheck', topicKind };
     await sql`SELECT pg_notify(${CONTROL_CHANNEL}, ${JSON.stringify(msg)})`.execute(tx);
   }
 
@@ -419,7 +431,8 @@ export class RealtimeHub {
       return;
     }
     if (msg.kind === 'topics.recheck') {
-      void this.recheck(msg.topics).catch((err: unknown) => this.log.error({ err }, 'realtime recheck failed'));
+      const topics = msg.topicKind ? [...this.byTopic.keys()].filter((t) => parseTopic(t)?.kind === msg.topicKind) : (msg.topics ?? []);
+      void this.recheck(topics).catch((err: unknown) => this.log.error({ err }, 'realtime recheck failed'));
       return;
     }
     if (msg.kind !== 'sessions.ended') return this.onPresence(msg);

@@ -38,5 +38,11 @@ export const sessionSchema = z.object({
   permissions: z.array(z.enum(permissions)),
   csrfToken: z.string(),
   expiresAt: z.string(),
+  /** Set for a guest invited to one event by link (no account): where the guest may go. */
+  guest: z
+    .object({ eventId: uuidSchema, eventTitle: z.string(), hostOrganisation: z.string(), access: z.enum(['read', 'write']), includeChildren: z.boolean(), name: z.string() })
+    .nullable(),
+  /** The crisis-cell functions the person holds. */
+  functionIds: z.array(uuidSchema),
 });
 export type SessionInfo = z.infer<typeof sessionSchema>;

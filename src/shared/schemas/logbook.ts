@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { isoDateTimeSchema, uuidSchema } from './common';
+import { entryActionSchema, newActionSchema } from './actions';
+import { eventAudienceModes } from './rights';
 
 // ---- catalogues (event types, crisis-cell functions, action tags) ----
 
@@ -69,12 +71,16 @@ export const eventSummarySchema = z.object({
   entryCount: z.number().int(),
   lastEntryAt: z.string().nullable(),
   childCount: z.number().int(),
+  /** Whom the event is open to (see schemas/rights.ts). */
+  audience: z.enum(eventAudienceModes),
 });
 export type EventSummary = z.infer<typeof eventSummarySchema>;
 
 export const eventDetailSchema = eventSummarySchema.extend({
   ancestors: z.array(z.object({ id: uuidSchema, title: z.string(), status: z.enum(eventStatuses) })),
   children: z.array(eventSummarySchema),
+  /** What the person asking may do here: write entries, manage the event (audience, guests). */
+  myAccess: z.object({ write: z.boolean(), manage: z.boolean() }),
 });
 export type EventDetail = z.infer<typeof eventDetailSchema>;
 
@@ -149,6 +155,10 @@ export const entrySchema = z.object({
   correctsId: uuidSchema.nullable(),
   /** Corrections and cancellations that reference this entry (newest last). */
   correctedBy: z.array(z.object({ id: uuidSchema, seq: z.number().int(), kind: z.enum(entryKinds) })),
+  /** Written by a guest invited by link (the name carries "(invité)"). */
+  byGuest: z.boolean(),
+  /** The action this entry started, in its current state. */
+  action: entryActionSchema.nullable(),
   prevHash: z.string().nullable(),
   hash: z.string(),
 });
@@ -168,6 +178,8 @@ export const createEntryBodySchema = z.strictObject({
   /** A correction or a cancellation references the entry it corrects, in the same event. */
   corrects: uuidSchema.optional(),
   kind: z.enum(['entry', 'correction', 'cancellation']).default('entry'),
+  /** The entry is an action to follow up: who does it, by when. */
+  action: newActionSchema.optional(),
 });
 export type CreateEntryBody = z.infer<typeof createEntryBodySchema>;
 

@@ -5,7 +5,8 @@ import { uuidSchema } from './common';
 export const organisationsListSchema = z.object({ organisations: z.array(organisationSummarySchema) });
 
 /** Resource types an organisation may share with another one. Later capabilities add theirs. */
-export const shareableResourceTypes = ['announcements', 'events'] as const;
+/** `event_types`: every event of one type (resourceId) or of every type (null), even one restricted to a list. */
+export const shareableResourceTypes = ['announcements', 'events', 'event_types'] as const;
 export type ShareableResourceType = (typeof shareableResourceTypes)[number];
 export const shareAccessLevels = ['read', 'write'] as const;
 export type ShareAccess = (typeof shareAccessLevels)[number];

@@ -23,6 +23,8 @@ export const userSchema = z.object({
   locked: z.boolean(),
   lastLoginAt: z.string().nullable(),
   createdAt: z.string(),
+  /** Crisis-cell functions the person holds (rights and actions by function). */
+  functionIds: z.array(uuidSchema),
 });
 export type User = z.infer<typeof userSchema>;
 
@@ -38,6 +40,7 @@ export const updateUserBodySchema = z
     displayName: displayNameSchema.optional(),
     role: z.enum(roles, { message: 'Rôle inconnu.' }).optional(),
     status: z.enum(userStatuses, { message: 'Statut inconnu.' }).optional(),
+    functionIds: z.array(uuidSchema).max(20, { message: '20 fonctions au plus.' }).optional(),
   })
   .refine((v) => Object.keys(v).length > 0, { message: 'Aucune modification demandée.' });
 export type UpdateUserBody = z.infer<typeof updateUserBodySchema>;

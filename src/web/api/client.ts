@@ -82,8 +82,8 @@ function isErrorCode(code: unknown): code is ErrorCode {
 }
 
 export async function api<K extends RouteId>(id: K, ...args: Args<K>): Promise<ResponseOf<K>> {
-  const route = routes[id];
-  const options = (args[0] ?? {}) as {
+  const route = (routes as Record<RouteId, RouteDef>)[id];
+  const options = ((args as unknown[])[0] ?? {}) as {
     params?: Record<string, string>;
     body?: unknown;
     query?: Record<string, unknown>;

@@ -40,6 +40,7 @@ export async function findLiveSession(db: Kysely<DB>, sessionId: string, idleMs:
       'o.insee_code as org_insee_code',
       'o.department_code as org_department_code',
       'o.created_at as org_created_at',
+      sql<string[]>`coalesce((SELECT array_agg(uf.function_id) FROM user_functions uf WHERE uf.user_id = u.id), '{}')`.as('function_ids'),
     ])
     .where('s.id', '=', sessionId)
     .where('u.status', '=', 'active')
@@ -106,4 +107,33 @@ export async function lockedEmails(db: Kysely<DB>, emails: string[]): Promise<Se
   if (emails.length === 0) return new Set();
   const keys = await blockedKeys(db, emails.map(accountKey));
   return new Set(emails.filter((e) => keys.has(accountKey(e))));
+}
+
+/** A guest's session, if its link is still valid (not revoked, not expired) and it is not idle. */
+export async function findLiveGuestSession(db: Kysely<DB>, sessionId: string, idleMs: number) {
+  return db
+    .selectFrom('guest_sessions as g')
+    .innerJoin('guest_links as l', 'l.id', 'g.link_id')
+    .innerJoin('events as e', 'e.id', 'l.event_id')
+    .innerJoin('organisations as o', 'o.id', 'l.organisation_id')
+    .select([
+      'g.id as session_id',
+      'g.guest_id',
+      'g.name',
+      'g.csrf_token',
+      'g.last_seen_at',
+      'l.id as link_id',
+      'l.event_id',
+      'l.include_children',
+      'l.access',
+      'l.expires_at',
+      'e.title as event_title',
+      'o.id as org_id',
+      'o.name as org_name',
+    ])
+    .where('g.id', '=', sessionId)
+    .where('l.revoked_at', 'is', null)
+    .where('l.expires_at', '>', sql<Date>`now()`)
+    .where('g.last_seen_at', '>', sql<Date>`now() - make_interval(secs => ${idleMs / 1000})`)
+    .executeTakeFirst();
 }

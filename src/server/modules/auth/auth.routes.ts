@@ -3,13 +3,13 @@ import { defineHandlers } from '../../http/route';
 import type { Services } from '../../http/context';
 import * as auth from './auth.service';
 
-export function setSessionCookie(services: Services, req: FastifyRequest, reply: FastifyReply, rawToken: string) {
+export function setSessionCookie(services: Services, req: FastifyRequest, reply: FastifyReply, rawToken: string, maxAgeMs = services.config.sessionTtlMs) {
   reply.setCookie(auth.SESSION_COOKIE, rawToken, {
     path: '/',
     httpOnly: true,
     sameSite: 'lax',
     secure: auth.cookieSecure(services, req),
-    maxAge: Math.floor(services.config.sessionTtlMs / 1000),
+    maxAge: Math.max(1, Math.floor(Math.min(maxAgeMs, services.config.sessionTtlMs) / 1000)),
   });
 }
 

@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../http/errors';
-import type { Actor, AuthContext, Services } from '../../http/context';
+import { NO_ORGANISATION, type Actor, type AuthContext, type Services } from '../../http/context';
+import { GUEST_SUFFIX } from '../../../shared/schemas/rights';
 import { permissionsOf } from '../../../shared/permissions';
 import type { LoginBody, ChangePasswordBody, SessionInfo } from '../../../shared/schemas/auth';
 import { recordAudit } from '../audit/audit.repository';
@@ -11,6 +12,8 @@ import { hashPassword, verifyPassword } from './password';
 import * as repo from './auth.repository';
 
 export const SESSION_COOKIE = 'vigie_session';
+/** Guest session tokens start with this (a character base64url never uses): one lookup, in the right table. */
+const GUEST_TOKEN_PREFIX = 'g.';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const token = () => randomBytes(32).toString('base64url');
@@ -35,15 +38,27 @@ export function presentSession(auth: AuthContext): SessionInfo {
       inseeCode: auth.organisation.insee_code,
       departmentCode: auth.organisation.department_code,
     },
-    permissions: permissionsOf(auth.user.role),
+    permissions: auth.guest ? (auth.guest.access === 'write' ? ['events.read', 'realtime.subscribe', 'logbook.write'] : ['events.read', 'realtime.subscribe']) : permissionsOf(auth.user.role),
     csrfToken: auth.csrfToken,
     expiresAt: auth.expiresAt.toISOString(),
+    guest: auth.guest
+      ? {
+          eventId: auth.guest.eventId,
+          eventTitle: auth.guest.eventTitle,
+          hostOrganisation: auth.guest.hostOrganisationName,
+          access: auth.guest.access,
+          includeChildren: auth.guest.includeChildren,
+          name: auth.guest.name,
+        }
+      : null,
+    functionIds: auth.user.functionIds,
   };
 }
 
 /** Resolves the session from its raw token (cookie), or null. Touches its idle clock once a minute. */
 export async function authenticate(services: Services, rawToken: string | undefined): Promise<AuthContext | null> {
   if (!rawToken || rawToken.length > 100) return null;
+  if (rawToken.startsWith(GUEST_TOKEN_PREFIX)) return authenticateGuest(services, rawToken);
   const id = sha256(rawToken);
   const row = await repo.findLiveSession(services.db, id, services.config.sessionIdleMs);
   if (!row) return null;
@@ -59,7 +74,9 @@ export async function authenticate(services: Services, rawToken: string | undefi
       role: row.role,
       organisationId: row.org_id,
       mustChangePassword: row.must_change_password,
+      functionIds: row.function_ids,
     },
+    guest: null,
     organisation: {
       id: row.org_id,
       kind: row.org_kind,
@@ -72,7 +89,65 @@ export async function authenticate(services: Services, rawToken: string | undefi
 }
 
 export async function isSessionLive(services: Services, sessionId: string): Promise<boolean> {
-  return (await repo.findLiveSession(services.db, sessionId, services.config.sessionIdleMs)) !== undefined;
+  return (
+    (await repo.findLiveSession(services.db, sessionId, services.config.sessionIdleMs)) !== undefined ||
+    (await repo.findLiveGuestSession(services.db, sessionId, services.config.sessionIdleMs)) !== undefined
+  );
+}
+
+async function authenticateGuest(services: Services, rawToken: string): Promise<AuthContext | null> {
+  const id = sha256(rawToken);
+  const row = await repo.findLiveGuestSession(services.db, id, services.config.sessionIdleMs);
+  if (!row) return null;
+  if (Date.now() - row.last_seen_at.getTime() > 60_000) {
+    await services.db.updateTable('guest_sessions').set({ last_seen_at: sql`now()` }).where('id', '=', id).execute();
+  }
+  return {
+    sessionId: row.session_id,
+    csrfToken: row.csrf_token,
+    expiresAt: row.expires_at,
+    user: {
+      id: row.guest_id,
+      email: '',
+      displayName: `${row.name}${GUEST_SUFFIX}`,
+      role: row.access === 'write' ? 'contributor' : 'reader',
+      organisationId: NO_ORGANISATION,
+      mustChangePassword: false,
+      functionIds: [],
+    },
+    // Member of no organisation: the host is named in `guest`, never used for a right.
+    organisation: { id: NO_ORGANISATION, kind: 'partner', name: row.org_name, insee_code: null, department_code: null, created_at: new Date(0) },
+    guest: {
+      linkId: row.link_id,
+      eventId: row.event_id,
+      includeChildren: row.include_children,
+      access: row.access,
+      name: row.name,
+      eventTitle: row.event_title,
+      hostOrganisationId: row.org_id,
+      hostOrganisationName: row.org_name,
+    },
+  };
+}
+
+/**
+ * Opens a guest's session on a link the caller checked and locked in `tx` (guests module). The
+ * session lives as long as the link: revoking or expiring the link ends it.
+ */
+export async function insertGuestSession(
+  tx: Kysely<DB>,
+  link: { id: string },
+  name: string,
+  ip: string,
+  userAgent: string | null,
+): Promise<{ rawToken: string; guestId: string }> {
+  const rawToken = GUEST_TOKEN_PREFIX + token();
+  const row = await tx
+    .insertInto('guest_sessions')
+    .values({ id: sha256(rawToken), link_id: link.id, name, csrf_token: token(), ip, user_agent: userAgent?.slice(0, 300) ?? null })
+    .returning('guest_id')
+    .executeTakeFirstOrThrow();
+  return { rawToken, guestId: row.guest_id };
 }
 
 export interface LoginResult {
@@ -153,6 +228,13 @@ export async function openSession(
 }
 
 export async function logout(services: Services, auth: AuthContext, ip: string): Promise<void> {
+  if (auth.guest) {
+    await services.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('guest_sessions').where('id', '=', auth.sessionId).execute();
+      await services.realtime.endSessions(tx, { sessionIds: [auth.sessionId] }, 'logout');
+    });
+    return;
+  }
   await services.db.transaction().execute(async (tx) => {
     await repo.deleteSession(tx, auth.sessionId);
     await services.realtime.endSessions(tx, { sessionIds: [auth.sessionId] }, 'logout');

@@ -1,46 +1,78 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB, EventRow } from '../../db/schema';
 import type { AuthContext } from '../../http/context';
-import type { ShareAccess } from '../../../shared/schemas/organisations';
+
+/** What a person may do on an event, before the role's permission (checked by the route). */
+export type EventAccess = 'none' | 'read' | 'write';
 
 /**
- * Who sees an event: the members of its organisation, and organisations that hold a share of
- * "events" from it — all of them, or this event or one of its ancestors (a sub-event inherits its
- * parent's audience). Rights per event type, function and guests (a later capability) plug in here.
+ * Who sees an event is decided in one place, the SQL function `event_access(event, user)`
+ * (migration 0007): members of the owner organisation within the audience of the event (its type,
+ * its ancestors, its own list), partner organisations through an explicit share of the event or of
+ * its type. Guests (invited by link, no account) see the invited event, and its sub-events when
+ * the link says so. Lists, search, exports, realtime and single reads all ask these functions.
  */
-export function visibleEventIdsSql(organisationId: string, access: ShareAccess = 'read'): RawBuilder<unknown> {
-  const writeOnly = access === 'write' ? sql`AND s.access = 'write'` : sql``;
+export function visibleEventIdsSql(auth: AuthContext): RawBuilder<unknown> {
+  if (auth.guest) return guestTreeSql(auth);
+  const me = auth.user.organisationId;
   return sql`(
-    WITH RECURSIVE shared(id) AS (
-      SELECT e.id FROM events e
-      JOIN shares s ON s.owner_organisation_id = e.organisation_id
-        AND s.grantee_organisation_id = ${organisationId}
-        AND s.resource_type = 'events'
-        AND (s.resource_id IS NULL OR s.resource_id = e.id) ${writeOnly}
-      UNION
-      SELECT c.id FROM events c JOIN shared p ON c.parent_id = p.id
-    )
-    SELECT id FROM shared
+    SELECT e.id FROM events e
+    WHERE (e.organisation_id = ${me} OR e.organisation_id IN (
+        SELECT s.owner_organisation_id FROM shares s WHERE s.grantee_organisation_id = ${me} AND s.resource_type IN ('events', 'event_types')))
+      AND event_access(e.id, ${auth.user.id}) <> 'none'
   )`;
 }
 
-async function sharedWith(db: Kysely<DB>, auth: AuthContext, event: Pick<EventRow, 'id'>, access: ShareAccess): Promise<boolean> {
-  const r = await sql<{ ok: boolean }>`SELECT ${event.id}::uuid IN ${visibleEventIdsSql(auth.user.organisationId, access)} AS ok`.execute(db);
-  return r.rows[0]?.ok === true;
+/** Events of other organisations the person may see (shares): search reads their entries apart. */
+export function sharedEventIdsSql(auth: AuthContext): RawBuilder<unknown> {
+  const me = auth.user.organisationId;
+  return sql`(
+    SELECT e.id FROM events e
+    WHERE e.organisation_id IN (
+        SELECT s.owner_organisation_id FROM shares s WHERE s.grantee_organisation_id = ${me} AND s.resource_type IN ('events', 'event_types'))
+      AND event_access(e.id, ${auth.user.id}) <> 'none'
+  )`;
+}
+
+/** Events of the person's own organisation hidden from them (restricted audiences): usually none or few. */
+export function hiddenOwnEventIdsSql(auth: AuthContext): RawBuilder<unknown> {
+  return sql`ARRAY(SELECT e.id FROM events e WHERE e.organisation_id = ${auth.user.organisationId} AND event_access(e.id, ${auth.user.id}) = 'none')`;
+}
+
+function guestTreeSql(auth: AuthContext): RawBuilder<unknown> {
+  const g = auth.guest!;
+  return sql`(
+    WITH RECURSIVE tree(id) AS (
+      SELECT id FROM events WHERE id = ${g.eventId}
+      UNION
+      SELECT c.id FROM events c JOIN tree t ON c.parent_id = t.id WHERE ${g.includeChildren}
+    )
+    SELECT id FROM tree
+  )`;
+}
+
+export async function eventAccess(db: Kysely<DB>, auth: AuthContext, event: Pick<EventRow, 'id'>): Promise<EventAccess> {
+  if (auth.guest) {
+    const r = await sql<{ ok: boolean }>`SELECT ${event.id}::uuid IN ${guestTreeSql(auth)} AS ok`.execute(db);
+    return r.rows[0]?.ok === true ? auth.guest.access : 'none';
+  }
+  const r = await sql<{ access: EventAccess }>`SELECT event_access(${event.id}::uuid, ${auth.user.id}::uuid) AS access`.execute(db);
+  return r.rows[0]?.access ?? 'none';
 }
 
 export async function canReadEvent(db: Kysely<DB>, auth: AuthContext, event: Pick<EventRow, 'id' | 'organisation_id'>): Promise<boolean> {
-  if (event.organisation_id === auth.user.organisationId) return true;
-  return sharedWith(db, auth, event, 'read');
+  return (await eventAccess(db, auth, event)) !== 'none';
 }
 
 /** Writing also needs the role's permission, checked by the route. */
 export async function canWriteEvent(db: Kysely<DB>, auth: AuthContext, event: Pick<EventRow, 'id' | 'organisation_id'>): Promise<boolean> {
-  if (event.organisation_id === auth.user.organisationId) return true;
-  return sharedWith(db, auth, event, 'write');
+  return (await eventAccess(db, auth, event)) === 'write';
 }
 
-/** Managing an event (update, close, reopen, sub-events) stays with its own organisation. */
-export function canManageEvent(auth: AuthContext, event: Pick<EventRow, 'organisation_id'>): boolean {
-  return event.organisation_id === auth.user.organisationId;
+/**
+ * Managing an event (update, close, reopen, sub-events, audience, guests) stays with its own
+ * organisation, for those who may write in it (the route checks `events.manage`).
+ */
+export function canManageEvent(auth: AuthContext, event: Pick<EventRow, 'organisation_id'>, access: EventAccess): boolean {
+  return !auth.guest && event.organisation_id === auth.user.organisationId && access === 'write';
 }

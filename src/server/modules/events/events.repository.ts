@@ -1,14 +1,24 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB, EventRow } from '../../db/schema';
+import type { AuthContext } from '../../http/context';
 
-export function eventSummaryQuery(db: Kysely<DB>) {
+/**
+ * Events with their type, author and number of sub-events: those the person sees (`auth`), or,
+ * for a message broadcast to every viewer (`null`), those that follow the parent's audience.
+ */
+export function eventSummaryQuery(db: Kysely<DB>, auth: AuthContext | null) {
+  const childVisible = !auth
+    ? sql`c.audience <> 'restricted'`
+    : auth.guest
+      ? sql`${auth.guest.includeChildren}`
+      : sql`event_access(c.id, ${auth.user.id}) <> 'none'`;
   return db
     .selectFrom('events as e')
     .innerJoin('event_types as t', 't.id', 'e.type_id')
     .innerJoin('users as u', 'u.id', 'e.created_by')
     .selectAll('e')
     .select(['t.name as type_name', 'u.display_name as created_by_name'])
-    .select(sql<number>`(SELECT count(*)::int FROM events c WHERE c.parent_id = e.id)`.as('child_count'));
+    .select(sql<number>`(SELECT count(*)::int FROM events c WHERE c.parent_id = e.id AND ${childVisible})`.as('child_count'));
 }
 export type EventSummaryRow = Awaited<ReturnType<ReturnType<typeof eventSummaryQuery>['executeTakeFirstOrThrow']>>;
 

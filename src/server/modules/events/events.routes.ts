@@ -1,10 +1,10 @@
 import { actorOf } from '../../http/context';
 import { defineHandlers } from '../../http/route';
-import { createItem, listCatalogue, updateItem } from './catalogue';
+import { createItem, presentItem, updateItem } from './catalogue';
 import * as events from './events.service';
 
 export const eventsHandlers = defineHandlers({
-  listEventTypes: async ({ auth, services }) => ({ items: await listCatalogue(services.db, 'event_types', auth.user.organisationId) }),
+  listEventTypes: async ({ auth, services }) => ({ items: (await events.listVisibleEventTypes(services.db, auth)).map(presentItem) }),
   createEventType: async ({ auth, body, ip, reply, services }) => {
     reply.status(201);
     return createItem(services, 'event_types', auth.user.organisationId, actorOf(auth, ip), body);

@@ -16,7 +16,7 @@ import {
 import { recordAudit } from '../audit';
 import { appendEntry } from '../logbook/chain';
 import { requireActiveItems } from './catalogue';
-import { canManageEvent, canReadEvent, visibleEventIdsSql } from './events.policy';
+import { canManageEvent, canReadEvent, eventAccess, visibleEventIdsSql } from './events.policy';
 import { ancestorsOf, eventSummaryQuery, findEvent, lockEvent, type EventSummaryRow } from './events.repository';
 
 export function presentSummary(r: EventSummaryRow): EventSummary {
@@ -41,19 +41,26 @@ export function presentSummary(r: EventSummaryRow): EventSummary {
     entryCount: r.entry_count,
     lastEntryAt: r.last_entry_at ? r.last_entry_at.toISOString() : null,
     childCount: r.child_count,
+    audience: r.audience,
   };
 }
 
 async function detail(db: Kysely<DB>, auth: AuthContext, id: string): Promise<EventDetail> {
-  const row = await eventSummaryQuery(db).where('e.id', '=', id).executeTakeFirst();
+  const row = await eventSummaryQuery(db, auth).where('e.id', '=', id).executeTakeFirst();
   if (!row) throw notFound();
-  const [ancestors, children] = await Promise.all([
+  const [ancestors, children, access] = await Promise.all([
     ancestorsOf(db, id),
-    eventSummaryQuery(db).where('e.parent_id', '=', id).orderBy('e.starts_at').execute(),
+    eventSummaryQuery(db, auth).where('e.parent_id', '=', id).where('e.id', 'in', visibleEventIdsSql(auth) as never).orderBy('e.starts_at').execute(),
+    eventAccess(db, auth, row),
   ]);
-  const visibleChildren = [];
-  for (const c of children) if (await canReadEvent(db, auth, c)) visibleChildren.push(presentSummary(c));
-  return { ...presentSummary(row), ancestors: ancestors.map((a) => ({ id: a.id, title: a.title, status: a.status })), children: visibleChildren };
+  // A guest sees the way up only as far as the invitation goes.
+  const shownAncestors = auth.guest ? [] : ancestors;
+  return {
+    ...presentSummary(row),
+    ancestors: shownAncestors.map((a) => ({ id: a.id, title: a.title, status: a.status })),
+    children: children.map(presentSummary),
+    myAccess: { write: access === 'write', manage: canManageEvent(auth, row, access) },
+  };
 }
 
 /** The event if the person may see it; otherwise "not found", whether it exists or not. */
@@ -73,8 +80,7 @@ export async function listEvents(
   auth: AuthContext,
   q: { status?: EventRow['status']; typeId?: string; parentId?: string; roots?: 'true' | 'false'; limit: number },
 ): Promise<EventSummary[]> {
-  const me = auth.user.organisationId;
-  let query = eventSummaryQuery(services.db).where((eb) => eb.or([eb('e.organisation_id', '=', me), eb('e.id', 'in', visibleEventIdsSql(me) as never)]));
+  let query = eventSummaryQuery(services.db, auth).where('e.id', 'in', visibleEventIdsSql(auth) as never);
   if (q.status) query = query.where('e.status', '=', q.status);
   if (q.typeId) query = query.where('e.type_id', '=', q.typeId);
   if (q.parentId) query = query.where('e.parent_id', '=', q.parentId);
@@ -87,10 +93,11 @@ export async function listEvents(
   return rows.map(presentSummary);
 }
 
-const systemAuthor = (auth: AuthContext) => ({ authorId: auth.user.id, authorName: auth.user.displayName });
+const systemAuthor = (auth: AuthContext) =>
+  auth.guest ? { authorId: null, authorName: auth.user.displayName, guestId: auth.user.id } : { authorId: auth.user.id, authorName: auth.user.displayName };
 
-async function systemEntry(services: Services, tx: Kysely<DB>, auth: AuthContext, event: EventRow & { now: Date }, text: string, important = false, occurredAt = event.now) {
-  await appendEntry(tx, services.realtime, event, {
+export async function systemEntry(services: Services, tx: Kysely<DB>, auth: AuthContext, event: EventRow & { now: Date }, text: string, important = false, occurredAt = event.now) {
+  return appendEntry(tx, services.realtime, event, {
     kind: 'system',
     occurredAt,
     ...systemAuthor(auth),
@@ -104,8 +111,8 @@ async function systemEntry(services: Services, tx: Kysely<DB>, auth: AuthContext
   });
 }
 
-async function publishUpdated(services: Services, tx: Kysely<DB>, id: string) {
-  const row = await eventSummaryQuery(tx).where('e.id', '=', id).executeTakeFirstOrThrow();
+export async function publishUpdated(services: Services, tx: Kysely<DB>, id: string) {
+  const row = await eventSummaryQuery(tx, null).where('e.id', '=', id).executeTakeFirstOrThrow();
   await services.realtime.publish(tx, topicOf('event', id), { kind: 'event.updated', event: presentSummary(row) });
 }
 
@@ -113,10 +120,12 @@ export async function createEvent(services: Services, auth: AuthContext, actor: 
   const me = auth.user.organisationId;
   const id = await services.db.transaction().execute(async (tx) => {
     await requireActiveItems(tx, 'event_types', me, [body.typeId], 'unknown_event_type');
+    // A type restricted to a list the person is not in is unknown to them.
+    if (!(await typeVisible(tx, auth, body.typeId))) throw new AppError('unknown_event_type');
     if (body.parentId) {
       const parent = await tx.selectFrom('events').select(['id', 'organisation_id', 'status']).where('id', '=', body.parentId).executeTakeFirst();
-      // Sub-events stay within the organisation that runs the parent.
-      if (!parent || parent.organisation_id !== me || parent.status === 'closed') throw new AppError('invalid_parent');
+      // Sub-events stay within the organisation that runs the parent, opened by those who may manage it.
+      if (!parent || parent.status === 'closed' || !canManageEvent(auth, parent, await eventAccess(tx, auth, parent))) throw new AppError('invalid_parent');
     }
     const startsAt = body.startsAt ? new Date(body.startsAt) : new Date();
     const endsAt = body.endsAt ? new Date(body.endsAt) : null;
@@ -159,8 +168,9 @@ export async function createEvent(services: Services, auth: AuthContext, actor: 
 export async function updateEvent(services: Services, auth: AuthContext, actor: Actor, id: string, body: UpdateEventBody): Promise<EventDetail> {
   await services.db.transaction().execute(async (tx) => {
     const before = await lockEvent(tx, id);
-    if (!before || !(await canReadEvent(tx, auth, before))) throw notFound();
-    if (!canManageEvent(auth, before)) throw new AppError('forbidden');
+    const access = before ? await eventAccess(tx, auth, before) : 'none';
+    if (!before || access === 'none') throw notFound();
+    if (!canManageEvent(auth, before, access)) throw new AppError('forbidden');
     if (before.status === 'closed') throw new AppError('event_closed');
     if (body.typeId) await requireActiveItems(tx, 'event_types', before.organisation_id, [body.typeId], 'unknown_event_type');
     const startsAt = body.startsAt ? new Date(body.startsAt) : before.starts_at;
@@ -197,8 +207,9 @@ export async function updateEvent(services: Services, auth: AuthContext, actor: 
 export async function closeEvent(services: Services, auth: AuthContext, actor: Actor, id: string): Promise<EventDetail> {
   await services.db.transaction().execute(async (tx) => {
     const e = await lockEvent(tx, id);
-    if (!e || !(await canReadEvent(tx, auth, e))) throw notFound();
-    if (!canManageEvent(auth, e)) throw new AppError('forbidden');
+    const access = e ? await eventAccess(tx, auth, e) : 'none';
+    if (!e || access === 'none') throw notFound();
+    if (!canManageEvent(auth, e, access)) throw new AppError('forbidden');
     if (e.status === 'closed') throw new AppError('event_closed');
     // The closing entry is the last one written while the event is open.
     await systemEntry(services, tx, auth, e, `Clôture de l’événement par ${auth.user.displayName}.`, true);
@@ -212,8 +223,9 @@ export async function closeEvent(services: Services, auth: AuthContext, actor: A
 export async function reopenEvent(services: Services, auth: AuthContext, actor: Actor, id: string, reason: string): Promise<EventDetail> {
   await services.db.transaction().execute(async (tx) => {
     const e = await lockEvent(tx, id);
-    if (!e || !(await canReadEvent(tx, auth, e))) throw notFound();
-    if (!canManageEvent(auth, e)) throw new AppError('forbidden');
+    const access = e ? await eventAccess(tx, auth, e) : 'none';
+    if (!e || access === 'none') throw notFound();
+    if (!canManageEvent(auth, e, access)) throw new AppError('forbidden');
     if (e.status !== 'closed') throw new AppError('event_not_closed');
     await tx.updateTable('events').set({ status: 'active', closed_at: null, updated_at: sql`now()` }).where('id', '=', id).execute();
     await systemEntry(services, tx, auth, e, `Réouverture de l’événement par ${auth.user.displayName} : ${reason}`, true);
@@ -221,4 +233,45 @@ export async function reopenEvent(services: Services, auth: AuthContext, actor: 
     await publishUpdated(services, tx, id);
   });
   return detail(services.db, auth, id);
+}
+
+/** Whether the person may see (and use) an event type: open types, or a restricted one they are listed in. */
+export async function typeVisible(db: Kysely<DB>, auth: AuthContext, typeId: string): Promise<boolean> {
+  if (auth.guest) return false;
+  const r = await sql<{ ok: boolean }>`
+    SELECT (t.organisation_id = ${auth.user.organisationId} AND (${auth.user.role} = 'administrator' OR t.audience = 'organisation'
+      OR audience_grant_level(t.id, NULL, ${auth.user.id}::uuid, ${auth.user.role}) <> 'none')) AS ok
+    FROM event_types t WHERE t.id = ${typeId}`.execute(db);
+  return r.rows[0]?.ok === true;
+}
+
+/** The organisation's event types the person may see (administrators: all of them). */
+export async function listVisibleEventTypes(db: Kysely<DB>, auth: AuthContext) {
+  const me = auth.guest ? auth.guest.hostOrganisationId : auth.user.organisationId;
+  let q = db.selectFrom('event_types').selectAll().where('organisation_id', '=', me);
+  if (auth.guest) return [];
+  if (auth.user.role !== 'administrator') {
+    q = q.where(sql<boolean>`(audience = 'organisation' OR audience_grant_level(id, NULL, ${auth.user.id}::uuid, ${auth.user.role}) <> 'none')`);
+  }
+  return q.orderBy('position').orderBy(sql`lower(name)`).execute();
+}
+
+/**
+ * After the audience of events changed (an event or a type restricted or widened, a person's
+ * role or functions): every instance re-checks its open `event:*` subscriptions (those no longer
+ * allowed end with `not_found`), and the lists of the organisation and of its partners reload
+ * (`events.changed` names nothing). In the caller's transaction: sent at commit.
+ */
+export async function afterAudienceChange(services: Services, tx: Kysely<DB>, organisationId: string, _eventId: string | null): Promise<void> {
+  await services.realtime.recheckTopicKind(tx, 'event');
+  const partners = await tx
+    .selectFrom('shares')
+    .select('grantee_organisation_id')
+    .distinct()
+    .where('owner_organisation_id', '=', organisationId)
+    .where('resource_type', 'in', ['events', 'event_types'])
+    .execute();
+  for (const org of [organisationId, ...partners.map((p) => p.grantee_organisation_id)]) {
+    await services.realtime.publish(tx, topicOf('organisation', org), { kind: 'events.changed' });
+  }
 }

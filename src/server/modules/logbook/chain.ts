@@ -65,6 +65,10 @@ export interface AppendInput {
   tags: string[];
   attachments: Array<{ id: string; sha256: string }>;
   correctsId: string | null;
+  /** A guest (invited by link, no account) wrote it: `authorId` is null, `authorName` says "(invité)". */
+  guestId?: string | null;
+  /** Writes that belong with the entry (an action it starts), before its realtime message is built. */
+  afterInsert?: (row: EntryRow) => Promise<void>;
 }
 
 /**
@@ -112,6 +116,7 @@ export async function appendEntry(tx: Kysely<DB>, realtime: RealtimeHub, event: 
       corrects_id: input.correctsId,
       prev_hash: event.last_hash,
       hash,
+      guest_id: input.guestId ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -122,6 +127,7 @@ export async function appendEntry(tx: Kysely<DB>, realtime: RealtimeHub, event: 
   // The locked row now reflects the new head, for a caller appending several entries.
   event.entry_count = seq;
   event.last_hash = hash;
+  if (input.afterInsert) await input.afterInsert(row);
   const [entry] = await presentEntries(tx, [row]);
   await realtime.publish(tx, topicOf('event', event.id), { kind: 'entry.created', entry });
   return row;

@@ -11,9 +11,10 @@ import {
   type VerifyResult,
 } from '../../../shared/schemas/logbook';
 import { recordAudit } from '../audit';
-import { canWriteEvent, lockEvent, requireActiveItems, requireVisibleEvent, visibleEventIdsSql } from '../events';
+import { canWriteEvent, hiddenOwnEventIdsSql, lockEvent, requireActiveItems, requireVisibleEvent, sharedEventIdsSql } from '../events';
 import { appendEntry, verifyChain } from './chain';
 import { presentEntries } from './entries.presenter';
+import { insertAction, publishAction } from './actions.service';
 
 export async function createEntry(services: Services, auth: AuthContext, actor: Actor, eventId: string, body: CreateEntryBody): Promise<Entry> {
   const row = await services.db.transaction().execute(async (tx) => {
@@ -30,6 +31,8 @@ export async function createEntry(services: Services, auth: AuthContext, actor: 
     const tags = await requireActiveItems(tx, 'action_tags', event.organisation_id, body.tagIds, 'unknown_tag');
     const fn = body.functionId ? (await requireActiveItems(tx, 'crisis_functions', event.organisation_id, [body.functionId], 'unknown_function'))[0] : null;
 
+    // Guests write plain entries; an action goes to someone of the organisation, from one of its members.
+    if (body.action && (auth.guest || body.corrects)) throw new AppError(auth.guest ? 'guest_forbidden' : 'action_invalid');
     let kind = body.kind;
     if (body.corrects) {
       const target = await tx.selectFrom('log_entries').select(['id', 'event_id', 'kind']).where('id', '=', body.corrects).executeTakeFirst();
@@ -52,11 +55,15 @@ export async function createEntry(services: Services, auth: AuthContext, actor: 
     const order = new Map(body.attachmentIds.map((id, i) => [id, i]));
     attachments.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 
+    const action = body.action;
     const entry = await appendEntry(tx, services.realtime, event, {
       kind,
       occurredAt,
-      authorId: auth.user.id,
+      // A guest has no account: the name carries "(invité)" and the entry is marked as a guest's.
+      authorId: auth.guest ? null : auth.user.id,
       authorName: auth.user.displayName,
+      guestId: auth.guest ? auth.user.id : null,
+      afterInsert: action ? (row) => insertAction(tx, auth, event, row, action) : undefined,
       functionName: fn?.name ?? null,
       source: body.source?.trim() || null,
       text: body.text,
@@ -70,8 +77,9 @@ export async function createEntry(services: Services, auth: AuthContext, actor: 
       entityType: 'log_entry',
       entityId: entry.id,
       organisationId: event.organisation_id,
-      changes: { eventId, seq: entry.seq, kind, correctsId: entry.corrects_id },
+      changes: { eventId, seq: entry.seq, kind, correctsId: entry.corrects_id, ...(auth.guest ? { guest: auth.guest.name } : {}), ...(action ? { action } : {}) },
     });
+    if (action) await publishAction(services, tx, entry.id);
     return entry;
   });
   const [entry] = await presentEntries(services.db, [row]);
@@ -181,6 +189,10 @@ export async function searchEntries(services: Services, auth: AuthContext, q: Se
   const cap = Math.max(SEARCH_CANDIDATES, q.offset + q.limit);
 
   const filters: RawBuilder<unknown>[] = [];
+  // Events of the organisation the person may not see (restricted audiences): never searched,
+  // so neither a title nor a snippet of them comes back. Usually none: then no filter at all.
+  const hidden = (await sql<{ ids: string[] }>`SELECT ${hiddenOwnEventIdsSql(auth)} AS ids`.execute(services.db)).rows[0]?.ids ?? [];
+  if (hidden.length) filters.push(sql`le.event_id <> ALL(${hidden}::uuid[])`);
   if (q.tag) filters.push(sql`le.tags @> ARRAY[${q.tag}]::text[]`);
   if (q.eventId) filters.push(sql`le.event_id = ${q.eventId}`);
   if (q.important !== undefined) filters.push(sql`le.important = ${q.important}`);
@@ -191,7 +203,7 @@ export async function searchEntries(services: Services, auth: AuthContext, q: Se
   const own = (match: RawBuilder<unknown>, extra: RawBuilder<unknown> = sql`true`) =>
     sql`SELECT le.id, le.recorded_at FROM log_entries le WHERE ${extra} AND le.organisation_id = ${me} AND ${where(match)} ORDER BY le.recorded_at DESC LIMIT ${cap}`;
   const shared = (match: RawBuilder<unknown>) =>
-    sql`SELECT x.id, x.recorded_at FROM ${visibleEventIdsSql(me)} AS v (id) CROSS JOIN LATERAL (
+    sql`SELECT x.id, x.recorded_at FROM ${sharedEventIdsSql(auth)} AS v (id) CROSS JOIN LATERAL (
         SELECT le.id, le.recorded_at FROM log_entries le
         WHERE le.event_id = v.id AND le.organisation_id <> ${me} AND ${where(match)} ORDER BY le.recorded_at DESC LIMIT ${cap}
       ) AS x ORDER BY x.recorded_at DESC LIMIT ${cap}`;

@@ -1,22 +1,23 @@
 import { actorOf } from '../../http/context';
 import { AppError } from '../../http/errors';
 import { defineHandlers } from '../../http/route';
-import { createItem, listCatalogue, updateItem } from '../events';
+import { catalogueOrganisation, createItem, listCatalogue, updateItem } from '../events';
 import * as entries from './entries.service';
 import { readAttachment, uploadAttachment } from './attachments.service';
 import { exportCsv, exportPdf } from './export.service';
+import * as actions from './actions.service';
 
 const disposition = (kind: 'attachment' | 'inline', name: string) =>
   `${kind}; filename="${name.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 export const logbookHandlers = defineHandlers({
-  listFunctions: async ({ auth, services }) => ({ items: await listCatalogue(services.db, 'crisis_functions', auth.user.organisationId) }),
+  listFunctions: async ({ auth, services }) => ({ items: await listCatalogue(services.db, 'crisis_functions', catalogueOrganisation(auth)) }),
   createFunction: async ({ auth, body, ip, reply, services }) => {
     reply.status(201);
     return createItem(services, 'crisis_functions', auth.user.organisationId, actorOf(auth, ip), body);
   },
   updateFunction: async ({ auth, params, body, ip, services }) => updateItem(services, 'crisis_functions', auth.user.organisationId, actorOf(auth, ip), params.id, body),
-  listTags: async ({ auth, services }) => ({ items: await listCatalogue(services.db, 'action_tags', auth.user.organisationId) }),
+  listTags: async ({ auth, services }) => ({ items: await listCatalogue(services.db, 'action_tags', catalogueOrganisation(auth)) }),
   createTag: async ({ auth, body, ip, reply, services }) => {
     reply.status(201);
     return createItem(services, 'action_tags', auth.user.organisationId, actorOf(auth, ip), body);
@@ -47,6 +48,10 @@ export const logbookHandlers = defineHandlers({
     reply.header('content-security-policy', "default-src 'none'; sandbox");
     return reply.send(Buffer.from(a.data));
   },
+  listAssignees: async ({ auth, params, services }) => actions.listAssignees(services, auth, params.id),
+  listEventActions: async ({ auth, params, query, services }) => ({ actions: await actions.listEventActions(services, auth, params.id, query) }),
+  listActions: async ({ auth, query, services }) => ({ actions: await actions.listActions(services, auth, query) }),
+  changeActionStatus: async ({ auth, params, body, ip, services }) => actions.changeActionStatus(services, auth, actorOf(auth, ip), params.id, body),
   exportEventCsv: async ({ auth, params, query, reply, services }) => {
     const out = await exportCsv(services, auth, params.id, query.includeChildren === 'true');
     reply.header('content-type', 'text/csv; charset=utf-8');

@@ -46,7 +46,7 @@ export async function createShare(services: Services, auth: AuthContext, actor: 
     if (!grantee) throw new AppError('share_invalid', { field: 'granteeOrganisationId' });
     if (body.resourceId !== null) {
       // A specific resource must be one of ours.
-      const table = body.resourceType === 'events' ? 'events' : 'announcements';
+      const table = body.resourceType === 'events' ? 'events' : body.resourceType === 'event_types' ? 'event_types' : 'announcements';
       const own = await tx.selectFrom(table).select('id').where('id', '=', body.resourceId).where('organisation_id', '=', owner).executeTakeFirst();
       if (!own) throw notFound();
     }

@@ -1,7 +1,7 @@
 import type { UserRow } from '../../db/schema';
 import type { User } from '../../../shared/schemas/users';
 
-export function presentUser(u: UserRow, locked: boolean): User {
+export function presentUser(u: UserRow, locked: boolean, functionIds: string[] = []): User {
   return {
     id: u.id,
     organisationId: u.organisation_id,
@@ -13,5 +13,6 @@ export function presentUser(u: UserRow, locked: boolean): User {
     locked,
     lastLoginAt: u.last_login_at ? u.last_login_at.toISOString() : null,
     createdAt: u.created_at.toISOString(),
+    functionIds,
   };
 }

@@ -7,16 +7,26 @@ import { topicOf } from '../../../shared/realtime';
 import { recordAudit } from '../audit/audit.repository';
 import { accountKey, clearThrottle, deleteUserSessions, generateTemporaryPassword, hashPassword, lockedEmails } from '../auth';
 import * as repo from './users.repository';
+import { afterAudienceChange, requireActiveItems } from '../events';
 import { presentUser } from './users.presenter';
 
+async function functionsOf(db: Kysely<DB>, userIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (userIds.length === 0) return out;
+  const rows = await db.selectFrom('user_functions').select(['user_id', 'function_id']).where('user_id', 'in', userIds).execute();
+  for (const r of rows) out.set(r.user_id, [...(out.get(r.user_id) ?? []), r.function_id]);
+  return out;
+}
+
 async function present(db: Kysely<DB>, u: UserRow): Promise<User> {
-  return presentUser(u, (await lockedEmails(db, [u.email])).has(u.email));
+  const [locked, fns] = await Promise.all([lockedEmails(db, [u.email]), functionsOf(db, [u.id])]);
+  return presentUser(u, locked.has(u.email), fns.get(u.id) ?? []);
 }
 
 export async function listUsers(services: Services, auth: AuthContext): Promise<User[]> {
   const rows = await repo.listUsers(services.db, auth.user.organisationId);
-  const locked = await lockedEmails(services.db, rows.map((r) => r.email));
-  return rows.map((r) => presentUser(r, locked.has(r.email)));
+  const [locked, fns] = await Promise.all([lockedEmails(services.db, rows.map((r) => r.email)), functionsOf(services.db, rows.map((r) => r.id))]);
+  return rows.map((r) => presentUser(r, locked.has(r.email), fns.get(r.id) ?? []));
 }
 
 export async function getUser(services: Services, auth: AuthContext, id: string): Promise<User> {
@@ -87,8 +97,25 @@ export async function updateUser(services: Services, auth: AuthContext, actor: A
       set.status = body.status;
       changes.status = { from: before.status, to: body.status };
     }
-    if (Object.keys(set).length === 0) return before;
-    const after = await repo.updateUser(tx, id, set);
+    let functionsChanged = false;
+    if (body.functionIds !== undefined) {
+      const wanted = [...new Set(body.functionIds)].sort();
+      const current = (await tx.selectFrom('user_functions').select('function_id').where('user_id', '=', id).execute()).map((r) => r.function_id).sort();
+      if (JSON.stringify(wanted) !== JSON.stringify(current)) {
+        await requireActiveItems(tx, 'crisis_functions', before.organisation_id, wanted, 'unknown_function');
+        await tx.deleteFrom('user_functions').where('user_id', '=', id).execute();
+        if (wanted.length) await tx.insertInto('user_functions').values(wanted.map((f) => ({ user_id: id, function_id: f }))).execute();
+        changes.functionIds = { from: current, to: wanted };
+        functionsChanged = true;
+      }
+    }
+    if (Object.keys(set).length === 0 && !functionsChanged) return before;
+    const after = Object.keys(set).length ? await repo.updateUser(tx, id, set) : before;
+    if (functionsChanged || roleChanges) {
+      // Rights by function or role may open or close events for this person: lists reload, and
+      // realtime subscriptions no longer allowed end.
+      await afterAudienceChange(services, tx, before.organisation_id, null);
+    }
     if (body.status === 'disabled' || roleChanges) {
       // A disabled account loses its sessions at once; a new role takes effect at the next login.
       await deleteUserSessions(tx, id);

@@ -1,0 +1,2 @@
+export { rightsHandlers } from './rights.routes';
+export { describeGrants } from './audience.service';

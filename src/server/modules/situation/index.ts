@@ -1,0 +1,1 @@
+export { situationHandlers } from './situation.routes';
