@@ -79,7 +79,38 @@ const validBodies: { [K in BodyRouteId]: (c: Ctx, o: OrgFixture) => Promise<Body
   putDeclaration: async () => ({ values: { domicile: 1, ehpad: 0 } }),
   checkActivation: async (c, o) => ({ token: (await freshInvitation(c, o)).token }),
   activateAccount: async (c, o) => ({ token: (await freshInvitation(c, o)).token, password: 'mon-nouveau-secret-2026' }),
+  putTypeAudience: async (c, o) => ({ mode: 'restricted', grants: [{ kind: 'role', role: 'coordinator', access: 'write' }, { kind: 'function', functionId: await catalogueItemOf(c, o, 'crisis_functions'), access: 'read' }] }),
+  putSituationForm: async () => ({ fields: [{ key: 'risque', label: 'Risque', type: 'text', required: true }, { key: 'tendance', label: 'Tendance', type: 'choice', options: ['Stable', 'Aggravation'] }] }),
+  putEventAudience: async () => ({ mode: 'restricted', grants: [{ kind: 'role', role: 'coordinator', access: 'write' }] }),
+  createGuestLink: async () => ({ label: 'Préfecture — COD', access: 'write', includeChildren: false, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }),
+  guestCheck: async (c, o) => ({ token: (await freshGuestLink(c, o)).token }),
+  guestJoin: async (c, o) => ({ token: (await freshGuestLink(c, o)).token, name: 'Invitée de test' }),
+  putSituation: async () => ({ severity: 3, values: { risque: 'Crue de la Mosson', tendance: 'Aggravation', personnes_exposees: 120 }, basedOnVersion: null }),
+  changeActionStatus: async () => ({ status: 'doing', comment: 'Équipe partie' }),
 };
+
+/** A live guest link of `o` on a fresh event (contributor access), with its raw token. */
+async function freshGuestLink(c: Ctx, o: OrgFixture, access: 'read' | 'write' = 'write'): Promise<{ id: string; token: string; eventId: string }> {
+  const ev = await freshEvent(c, o);
+  const token = randomBytes(16).toString('base64url');
+  const { id } = await c.db
+    .insertInto('guest_links')
+    .values({ organisation_id: o.org.id, event_id: ev.id, token_hash: createHash('sha256').update(token).digest('hex'), label: `Invité confidentiel ${suffix()}`, access, include_children: false, expires_at: new Date(Date.now() + 86_400_000), created_by: o.users.coordinator.id })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id, token, eventId: ev.id };
+}
+
+/** An open action of `o` assigned to its contributor, on a fresh event. */
+async function freshAction(c: Ctx, o: OrgFixture): Promise<{ id: string; eventId: string }> {
+  const ev = await freshEvent(c, o);
+  const { id } = await c.db
+    .insertInto('actions')
+    .values({ organisation_id: o.org.id, event_id: ev.id, entry_id: ev.entryId, entry_seq: 1, title: ev.entryText, assignee_user_id: o.users.contributor.id, assignee_name: o.users.contributor.display_name })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id, eventId: ev.id };
+}
 
 const today = () => parisDateTime(new Date()).date;
 
@@ -264,6 +295,23 @@ const requestFor: Record<RouteId, (c: Ctx, o: OrgFixture) => Promise<Req>> = {
   renewContactLink: async (c, o) => ({ params: { id: (await freshInvitation(c, o)).userId } }),
   checkActivation: async (c, o) => ({ body: await validBodies.checkActivation(c, o) }),
   activateAccount: async (c, o) => ({ body: await validBodies.activateAccount(c, o) }),
+  getTypeAudience: async (c, o) => ({ params: { id: await catalogueItemOf(c, o, 'event_types') } }),
+  putTypeAudience: async (c, o) => ({ params: { id: await freshCatalogueItem(c, o, 'event_types') }, body: await validBodies.putTypeAudience(c, o) }),
+  getSituationForm: async (c, o) => ({ params: { id: await catalogueItemOf(c, o, 'event_types') } }),
+  putSituationForm: async (c, o) => ({ params: { id: await freshCatalogueItem(c, o, 'event_types') }, body: await validBodies.putSituationForm(c, o) }),
+  getEventAudience: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id } }),
+  putEventAudience: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id }, body: await validBodies.putEventAudience(c, o) }),
+  listAssignees: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id } }),
+  listGuestLinks: async (c, o) => ({ params: { id: (await freshGuestLink(c, o)).eventId } }),
+  createGuestLink: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id }, body: await validBodies.createGuestLink(c, o) }),
+  revokeGuestLink: async (c, o) => ({ params: { id: (await freshGuestLink(c, o)).id } }),
+  guestCheck: async (c, o) => ({ body: await validBodies.guestCheck(c, o) }),
+  guestJoin: async (c, o) => ({ body: await validBodies.guestJoin(c, o) }),
+  getSituation: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id } }),
+  putSituation: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id }, body: await validBodies.putSituation(c, o) }),
+  listEventActions: async (c, o) => ({ params: { id: (await freshAction(c, o)).eventId }, query: { status: 'all' } }),
+  listActions: async () => ({ query: { status: 'open', mine: 'false' } }),
+  changeActionStatus: async (c, o) => ({ params: { id: (await freshAction(c, o)).id }, body: await validBodies.changeActionStatus(c, o) }),
 };
 
 function urlOf(def: RouteDef, req: Req): string {
@@ -448,6 +496,8 @@ interface Cross {
   aDraft: Awaited<ReturnType<typeof freshCampaign>>;
   /** A commune contact invited by A, not activated yet. */
   aInvitation: Awaited<ReturnType<typeof freshInvitation>>;
+  aGuestLink: Awaited<ReturnType<typeof freshGuestLink>>;
+  aAction: Awaited<ReturnType<typeof freshAction>>;
   /** Strings of A's private data that must never appear in an answer to B. */
   secrets: string[];
 }
@@ -752,6 +802,42 @@ const crossOrgCases: Record<RouteId, (x: Cross) => Promise<void>> = {
     expect(res.headers['set-cookie']).toBeUndefined();
     expectNoSecretOf(x, res);
   },
+  getTypeAudience: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/event-types/${x.aType}/audience`), 'not_found'),
+  putTypeAudience: async (x) => void expectError(await send(c.t.app, await x.asB(), 'PUT', `/api/event-types/${x.aType}/audience`, { json: { mode: 'organisation', grants: [] } }), 'not_found'),
+  getSituationForm: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/event-types/${x.aType}/situation-form`), 'not_found'),
+  putSituationForm: async (x) =>
+    void expectError(await send(c.t.app, await x.asB(), 'PUT', `/api/event-types/${x.aType}/situation-form`, { json: { fields: [{ key: 'x', label: 'X', type: 'text' }] } }), 'not_found'),
+  getEventAudience: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aEvent.id}/audience`), 'not_found'),
+  putEventAudience: async (x) => void expectError(await send(c.t.app, await x.asB(), 'PUT', `/api/events/${x.aEvent.id}/audience`, { json: { mode: 'organisation', grants: [] } }), 'not_found'),
+  listAssignees: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aEvent.id}/assignees`), 'not_found'),
+  listGuestLinks: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aEvent.id}/guest-links`), 'not_found'),
+  createGuestLink: async (x) =>
+    void expectError(
+      await send(c.t.app, await x.asB(), 'POST', `/api/events/${x.aEvent.id}/guest-links`, { json: { label: 'B', access: 'write', expiresAt: new Date(Date.now() + 3600_000).toISOString() } }),
+      'not_found',
+    ),
+  revokeGuestLink: async (x) => void expectError(await send(c.t.app, await x.asB(), 'POST', `/api/guest-links/${x.aGuestLink.id}/revoke`), 'not_found'),
+  guestCheck: async (x) => {
+    const res = await send(c.t.app, null, 'POST', '/api/guest/check', { json: { token: randomBytes(16).toString('base64url') } });
+    expectError(res, 'guest_link_invalid');
+    expectNoSecretOf(x, res);
+  },
+  guestJoin: async (x) => {
+    const res = await send(c.t.app, null, 'POST', '/api/guest/join', { json: { token: randomBytes(16).toString('base64url'), name: 'Intrus' } });
+    expectError(res, 'guest_link_invalid');
+    expect(res.headers['set-cookie']).toBeUndefined();
+  },
+  getSituation: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aEvent.id}/situation`), 'not_found'),
+  putSituation: async (x) =>
+    void expectError(await send(c.t.app, await x.asB(), 'POST', `/api/events/${x.aEvent.id}/situation`, { json: { severity: 4, values: {}, basedOnVersion: null } }), 'not_found'),
+  listEventActions: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aAction.eventId}/actions`), 'not_found'),
+  listActions: async (x) => {
+    const res = await send(c.t.app, await x.asB(), 'GET', '/api/actions?status=all');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain(x.aAction.id);
+    expectNoSecretOf(x, res);
+  },
+  changeActionStatus: async (x) => void expectError(await send(c.t.app, await x.asB(), 'POST', `/api/actions/${x.aAction.id}/status`, { json: { status: 'done' } }), 'not_found'),
 };
 
 async function listHoldsNothingOfA(x: Cross, url: string) {
@@ -856,8 +942,12 @@ describe('cross-organisation isolation', () => {
     const aCampaign = await freshCampaign(c, c.A);
     const aDraft = await freshCampaign(c, c.A, 'draft');
     const aInvitation = await freshInvitation(c, c.A);
+    const aGuestLink = await freshGuestLink(c, c.A);
+    const aAction = await freshAction(c, c.A);
     x = {
       aInvitation,
+      aGuestLink,
+      aAction,
       aCampaign,
       aDraft,
       aEvent,
@@ -884,6 +974,10 @@ describe('cross-organisation isolation', () => {
         ...[aCampaign, aDraft].flatMap((k) => [k.id, k.name, k.declarationId, k.reason]),
         aInvitation.userId,
         aInvitation.name,
+        aGuestLink.id,
+        aGuestLink.eventId,
+        aAction.id,
+        aAction.eventId,
       ],
     };
   });

@@ -89,6 +89,13 @@ export function expectStableError(res: LightMyRequestResponse): ErrorCode {
 }
 
 export interface RowCounts {
+  user_functions: number;
+  audience_grants: number;
+  guest_links: number;
+  guest_sessions: number;
+  situation_forms: number;
+  situation_reports: number;
+  actions: number;
   organisations: number;
   users: number;
   sessions: number;
@@ -137,7 +144,14 @@ export async function countRows(db: Kysely<DB>): Promise<RowCounts> {
            (SELECT count(*) FROM collection_declaration_history)::int AS collection_declaration_history,
            (SELECT count(*) FROM collection_detection)::int AS collection_detection,
            (SELECT count(*) FROM collection_detection_queue)::int AS collection_detection_queue,
-           (SELECT count(*) FROM commune_invitations)::int AS commune_invitations`.execute(db);
+           (SELECT count(*) FROM commune_invitations)::int AS commune_invitations,
+           (SELECT count(*) FROM user_functions)::int AS user_functions,
+           (SELECT count(*) FROM audience_grants)::int AS audience_grants,
+           (SELECT count(*) FROM guest_links)::int AS guest_links,
+           (SELECT count(*) FROM guest_sessions)::int AS guest_sessions,
+           (SELECT count(*) FROM situation_forms)::int AS situation_forms,
+           (SELECT count(*) FROM situation_reports)::int AS situation_reports,
+           (SELECT count(*) FROM actions)::int AS actions`.execute(db);
   return r.rows[0];
 }
 

@@ -68,7 +68,7 @@ export const putSituationBodySchema = z.strictObject({
   severity: z.number({ message: 'Gravité requise.' }).int().min(1, { message: 'Gravité : 1 (vert) à 4 (rouge).' }).max(4, { message: 'Gravité : 1 (vert) à 4 (rouge).' }),
   values: z.record(z.string().max(40), situationValueSchema),
   /** The version the form was filled from (null for the first): a newer one means someone else updated it meanwhile. */
-  basedOnVersion: z.number().int().min(0).nullable(),
+  basedOnVersion: z.number().int().min(0).max(10_000).nullable(),
 });
 export type PutSituationBody = z.infer<typeof putSituationBodySchema>;
 

@@ -93,22 +93,27 @@ BEGIN
     RETURN lvl;
   END IF;
 
-  -- Another organisation: shares only.
+  -- Another organisation: shares only. A share of an event covers its sub-events down to one
+  -- that restricts its audience further (that one needs its own share).
   lvl := 'none';
   LOOP
     SELECT coalesce(max(s.access), 'none') INTO g FROM shares s
       WHERE s.owner_organisation_id = cur.organisation_id AND s.grantee_organisation_id = u.organisation_id
         AND s.resource_type = 'events' AND s.resource_id = cur.id;
-    IF g > lvl THEN lvl := g; END IF;
+    IF NOT restricted AND g > lvl THEN lvl := g; END IF;
     IF cur.audience = 'restricted' THEN restricted := true; END IF;
     EXIT WHEN cur.parent_id IS NULL OR depth > 50;
     depth := depth + 1;
     SELECT id, organisation_id, parent_id, type_id, audience INTO cur FROM events WHERE id = cur.parent_id;
   END LOOP;
-  SELECT coalesce(max(s.access), 'none') INTO g FROM shares s
-    WHERE s.owner_organisation_id = cur.organisation_id AND s.grantee_organisation_id = u.organisation_id
-      AND s.resource_type = 'event_types' AND (s.resource_id = cur.type_id OR s.resource_id IS NULL);
-  IF g > lvl THEN lvl := g; END IF;
+  -- A share of the type covers its events even when the type is restricted for members, but not
+  -- an event with a list of its own.
+  IF NOT restricted THEN
+    SELECT coalesce(max(s.access), 'none') INTO g FROM shares s
+      WHERE s.owner_organisation_id = cur.organisation_id AND s.grantee_organisation_id = u.organisation_id
+        AND s.resource_type = 'event_types' AND (s.resource_id = cur.type_id OR s.resource_id IS NULL);
+    IF g > lvl THEN lvl := g; END IF;
+  END IF;
   IF NOT restricted AND NOT (cur.audience = 'inherit' AND (SELECT t.audience FROM event_types t WHERE t.id = cur.type_id) = 'restricted') THEN
     SELECT coalesce(max(s.access), 'none') INTO g FROM shares s
       WHERE s.owner_organisation_id = cur.organisation_id AND s.grantee_organisation_id = u.organisation_id

@@ -3,6 +3,7 @@ import type { DB, EventRow } from '../../db/schema';
 import type { Actor, AuthContext, Services } from '../../http/context';
 import { AppError, notFound } from '../../http/errors';
 import { topicOf } from '../../../shared/realtime';
+import { can } from '../../../shared/permissions';
 import {
   eventStatusLabels,
   severityInfo,
@@ -59,7 +60,7 @@ async function detail(db: Kysely<DB>, auth: AuthContext, id: string): Promise<Ev
     ...presentSummary(row),
     ancestors: shownAncestors.map((a) => ({ id: a.id, title: a.title, status: a.status })),
     children: children.map(presentSummary),
-    myAccess: { write: access === 'write', manage: canManageEvent(auth, row, access) },
+    myAccess: { write: access === 'write', manage: canManageEvent(auth, row, access) && can(auth.user.role, 'events.manage') },
   };
 }
 

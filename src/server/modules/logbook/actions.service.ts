@@ -16,10 +16,10 @@ const OPEN = ['todo', 'doing'] as const;
 function actionsQuery(db: Kysely<DB>, auth: AuthContext | null) {
   const canChange = !auth || auth.guest
     ? sql<boolean>`false`
-    : sql<boolean>`(event_access(a.event_id, ${auth.user.id}::uuid) = 'write' AND (
+    : sql<boolean>`coalesce(event_access(a.event_id, ${auth.user.id}::uuid) = 'write' AND (
         a.assignee_user_id = ${auth.user.id}::uuid
         OR a.assignee_function_id IN (SELECT uf.function_id FROM user_functions uf WHERE uf.user_id = ${auth.user.id}::uuid)
-        OR (${can(auth.user.role, 'events.manage')} AND e.organisation_id = ${auth.user.organisationId}::uuid)))`;
+        OR (${can(auth.user.role, 'events.manage')} AND e.organisation_id = ${auth.user.organisationId}::uuid)), false)`;
   return db
     .selectFrom('actions as a')
     .innerJoin('events as e', 'e.id', 'a.event_id')
