@@ -291,6 +291,21 @@ describe('demo data', () => {
       expect(events.some((e) => e.title.startsWith('Crue du Lez') && e.status === 'active')).toBe(true);
       expect(events.filter((e) => e.parentId !== null).length).toBeGreaterThanOrEqual(2);
       for (const e of events) expect((await send(app.app, s, 'GET', `/api/events/${e.id}/verify`)).json().valid).toBe(true);
+      // "Crise sanitaire" is kept for a watch list: the reader (communication cell) does not see
+      // the COVID-19 event, the coordinator (director of operations) does. The flood has its
+      // situation analysis (two versions) and actions to follow up, one of them late.
+      expect(events.some((e) => e.title.startsWith('COVID-19'))).toBe(false);
+      const cityCoord = accounts!.find((a) => a.role === 'coordinator' && a.organisation === 'Ville de Montpellier')!;
+      const cc = await signIn(app.app, cityCoord.email, cityCoord.password);
+      const coordEvents = (await send(app.app, cc, 'GET', '/api/events')).json().events as Array<{ id: string; title: string }>;
+      expect(coordEvents.some((e) => e.title.startsWith('COVID-19'))).toBe(true);
+      for (const e of coordEvents) expect((await send(app.app, cc, 'GET', `/api/events/${e.id}/verify`)).json().valid).toBe(true);
+      const lez = events.find((e) => e.title.startsWith('Crue du Lez'))!;
+      const situation = (await send(app.app, s, 'GET', `/api/events/${lez.id}/situation`)).json() as { versions: Array<{ version: number; severity: number }> };
+      expect(situation.versions.map((v) => [v.version, v.severity])).toEqual([[2, 2], [1, 3]]);
+      const actions = (await send(app.app, cc, 'GET', `/api/events/${lez.id}/actions?status=all`)).json() as { actions: Array<{ status: string; overdue: boolean }> };
+      expect(actions.actions.map((a) => a.status).sort()).toEqual(['doing', 'done', 'todo']);
+      expect(actions.actions.filter((a) => a.overdue)).toHaveLength(1);
 
       // The prefecture's collection campaign: every commune of the Morbihan, 90 days of history,
       // seeded quickly; Vannes' clerk sees it and its own commune only, and the Vannes peak alarms.
