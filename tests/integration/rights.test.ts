@@ -248,7 +248,9 @@ describe('rights per event type, function and person', () => {
         expect(f.type, `${who} ${which}`).toBe(exp.sees.includes(which) ? 'subscribed' : 'error');
       }
       // Guests reach no other kind of topic, not even the host's organisation.
-      if (who.startsWith('guest')) expect((await ws.subscribe(topicOf('organisation', w.a.id))).type).toBe('error');
+      if (who.startsWith('guest')) {
+        for (const topic of [topicOf('organisation', w.a.id), topicOf('announcements', w.a.id)]) expect((await ws.subscribe(topic)).type, `${who} ${topic}`).toBe('error');
+      }
       await ws.close();
     }
   });
