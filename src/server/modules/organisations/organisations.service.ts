@@ -63,6 +63,8 @@ export async function createShare(services: Services, auth: AuthContext, actor: 
       organisationId: owner,
       changes: { grantee: grantee.name, resourceType: row.resource_type, resourceId: row.resource_id, access: row.access },
     });
+    // The grantee's lists of events reload at once.
+    if (row.resource_type !== 'announcements') await services.realtime.publish(tx, topicOf('organisation', grantee.id), { kind: 'events.changed' });
     return presentShare({ ...row, grantee_name: grantee.name });
   });
 }
@@ -80,5 +82,10 @@ export async function deleteShare(services: Services, auth: AuthContext, actor: 
     });
     // Open realtime subscriptions the share allowed end with it, on every instance.
     if (row.resource_type === 'announcements') await services.realtime.recheckTopics(tx, [topicOf('announcements', row.owner_organisation_id)]);
+    if (row.resource_type === 'events' || row.resource_type === 'event_types') {
+      // The grantee's open event pages lose their subscription; its lists reload.
+      await services.realtime.recheckTopicKind(tx, 'event');
+      await services.realtime.publish(tx, topicOf('organisation', row.grantee_organisation_id), { kind: 'events.changed' });
+    }
   });
 }

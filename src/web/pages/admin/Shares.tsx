@@ -20,7 +20,7 @@ import { usePageTitle } from '../../usePageTitle';
 const resourceLabel = (r: ShareableResourceType) => t(`shares.resource.${r}`);
 const accessLabel = (a: ShareAccess) => t(`shares.access.${a}`);
 
-function ShareTable({ shares, incoming, onDelete }: { shares: Share[]; incoming: boolean; onDelete?: (s: Share) => void }) {
+function ShareTable({ shares, incoming, onDelete, names }: { shares: Share[]; incoming: boolean; onDelete?: (s: Share) => void; names?: Map<string, string> }) {
   return (
     <table className="data-table data-table--cards">
       <thead>
@@ -42,7 +42,10 @@ function ShareTable({ shares, incoming, onDelete }: { shares: Share[]; incoming:
             <th scope="row" className="data-table__primary">
               {incoming ? s.ownerOrganisationId : s.granteeOrganisationName}
             </th>
-            <td data-label={t('shares.col.resource')}>{resourceLabel(s.resourceType)}</td>
+            <td data-label={t('shares.col.resource')}>
+              {resourceLabel(s.resourceType)}
+              {s.resourceId ? ` — ${names?.get(s.resourceId) ?? t('shares.resource.one')}` : s.resourceType === 'announcements' ? '' : ` — ${t('shares.resource.all')}`}
+            </td>
             <td data-label={t('shares.col.access')}>{accessLabel(s.access)}</td>
             <td data-label={t('shares.col.since')}>{formatDate(s.createdAt)}</td>
             {onDelete ? (
@@ -75,6 +78,9 @@ export function SharesPage() {
   const [grantee, setGrantee] = useState('');
   const [resourceType, setResourceType] = useState<ShareableResourceType>('announcements');
   const [access, setAccess] = useState<ShareAccess>('read');
+  // Events and event types can be shared one at a time (an event with its sub-events, the events of one type).
+  const [resourceId, setResourceId] = useState('');
+  const [choices, setChoices] = useState<{ events: Array<{ id: string; name: string }>; event_types: Array<{ id: string; name: string }> }>({ events: [], event_types: [] });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -84,9 +90,10 @@ export function SharesPage() {
 
   const load = useCallback(async () => {
     try {
-      const [s, o] = await Promise.all([api('listShares'), api('listOrganisations')]);
+      const [s, o, ev, ty] = await Promise.all([api('listShares'), api('listOrganisations'), api('listEvents', { query: { roots: 'true', limit: 500 } }), api('listEventTypes')]);
       setShares(s.shares);
       setOrganisations(o.organisations);
+      setChoices({ events: ev.events.map((e) => ({ id: e.id, name: e.title })), event_types: ty.items.filter((i) => !i.archived).map((i) => ({ id: i.id, name: i.name })) });
       setLoadError(null);
     } catch (err) {
       setLoadError(errorMessage(err));
@@ -98,6 +105,7 @@ export function SharesPage() {
   }, [load]);
 
   const orgName = useMemo(() => new Map(organisations.map((o) => [o.id, o.name])), [organisations]);
+  const resourceNames = useMemo(() => new Map([...choices.events, ...choices.event_types].map((c) => [c.id, c.name])), [choices]);
   const others = organisations.filter((o) => o.id !== session.organisation.id);
   const outgoing = (shares ?? []).filter((s) => s.ownerOrganisationId === session.organisation.id);
   const incoming = (shares ?? [])
@@ -108,7 +116,7 @@ export function SharesPage() {
     e.preventDefault();
     setFormError(null);
     setDone(null);
-    const v = validate(createShareBodySchema, { granteeOrganisationId: grantee, resourceType, access, resourceId: null });
+    const v = validate(createShareBodySchema, { granteeOrganisationId: grantee, resourceType, access, resourceId: resourceType !== 'announcements' && resourceId ? resourceId : null });
     if (v.errors) {
       setErrors(v.errors.granteeOrganisationId ? { ...v.errors, granteeOrganisationId: t('shares.form.granteeChoose') } : v.errors);
       return;
@@ -169,10 +177,22 @@ export function SharesPage() {
               <SelectField
                 label={t('shares.form.resource')}
                 value={resourceType}
-                onChange={(e) => setResourceType(e.target.value as ShareableResourceType)}
+                onChange={(e) => {
+                  setResourceType(e.target.value as ShareableResourceType);
+                  setResourceId('');
+                }}
                 error={errors.resourceType}
                 options={shareableResourceTypes.map((r) => ({ value: r, label: resourceLabel(r) }))}
               />
+              {resourceType !== 'announcements' ? (
+                <SelectField
+                  label={t(resourceType === 'events' ? 'shares.form.whichEvent' : 'shares.form.whichType')}
+                  value={resourceId}
+                  onChange={(e) => setResourceId(e.target.value)}
+                  error={errors.resourceId}
+                  options={[{ value: '', label: t('shares.resource.all') }, ...choices[resourceType].map((c) => ({ value: c.id, label: c.name }))]}
+                />
+              ) : null}
               <SelectField
                 label={t('shares.form.access')}
                 value={access}
@@ -203,6 +223,7 @@ export function SharesPage() {
               <ShareTable
                 shares={outgoing}
                 incoming={false}
+                names={resourceNames}
                 onDelete={
                   manage
                     ? (s) => {
