@@ -239,7 +239,7 @@ export const routes = {
   },
 
   // ---- catalogues of the main courante ----
-  listEventTypes: { method: 'GET', path: '/api/event-types', access: perm('events.read'), summary: 'Catalogue des types d’événement', response: catalogueListSchema },
+  listEventTypes: { method: 'GET', path: '/api/event-types', access: perm('events.read'), guest: 'read', summary: 'Catalogue des types d’événement', response: catalogueListSchema },
   createEventType: { method: 'POST', path: '/api/event-types', access: perm('eventTypes.manage'), summary: 'Ajouter un type d’événement', body: createCatalogueItemBodySchema, response: catalogueItemSchema },
   updateEventType: {
     method: 'PATCH',

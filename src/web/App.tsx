@@ -9,11 +9,16 @@ import { CataloguesPage } from './pages/admin/Catalogues';
 import { EventPage } from './pages/events/EventPage';
 import { EventsListPage } from './pages/events/EventsList';
 import { SearchPage } from './pages/Search';
+import { ActionsPage } from './pages/actions/ActionsPage';
 import { CampaignPage, CampaignsPage } from './pages/collecte/Collecte';
 import { CampaignFormPage } from './pages/collecte/CampaignForm';
 import { ContactsPage } from './pages/collecte/Contacts';
 import { ReportPage } from './pages/collecte/Report';
 import { ActivationPage } from './pages/Activation';
+import { GuestShell } from './components/rights/GuestShell';
+import { GuestEndedPage } from './pages/GuestEnded';
+import { InvitePage } from './pages/Invite';
+import { RightsPage } from './pages/admin/Rights';
 import { SharesPage } from './pages/admin/Shares';
 import { UsersPage } from './pages/admin/Users';
 import { AccessDeniedPage, NotFoundPage } from './pages/Errors';
@@ -37,10 +42,14 @@ function Authenticated() {
   const location = useLocation();
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'anonymous') {
+    // A guest's access ended (link revoked or expired) or the guest left: say so in place.
+    if (state.guestEnded) return <GuestEndedPage ended={state.guestEnded} />;
     const from = location.pathname + location.search;
     return <Navigate to="/connexion" replace state={from !== '/' ? { from } : null} />;
   }
   if (state.session.user.mustChangePassword) return <ForcePasswordChangePage />;
+  // A guest invited by link: reduced frame, the invitation's event only.
+  if (state.session.guest) return <GuestShell />;
   return <Shell />;
 }
 
@@ -48,6 +57,13 @@ function RequirePermission({ permission, children }: { permission: Permission; c
   const { state } = useSessionContext();
   if (state.status !== 'authenticated') return null;
   return state.session.permissions.includes(permission) ? <>{children}</> : <AccessDeniedPage />;
+}
+
+/** The guest invitation page waits for the session check (a signed-in member is warned before joining). */
+function InviteRoute() {
+  const { state } = useSessionContext();
+  if (state.status === 'loading') return <Loading />;
+  return <InvitePage />;
 }
 
 /** The activation page waits for the session check, then shows whoever is signed in the link's account form. */
@@ -69,6 +85,7 @@ export function AppRoutes() {
     <Routes>
       <Route path="/connexion" element={<LoginRoute />} />
       <Route path="/activation" element={<ActivationRoute />} />
+      <Route path="/invite" element={<InviteRoute />} />
       <Route element={<Authenticated />}>
         <Route index element={<HomePage />} />
         <Route path="mon-compte" element={<AccountPage />} />
@@ -85,6 +102,14 @@ export function AppRoutes() {
           element={
             <RequirePermission permission="events.read">
               <EventPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="actions"
+          element={
+            <RequirePermission permission="events.read">
+              <ActionsPage />
             </RequirePermission>
           }
         />
@@ -167,6 +192,14 @@ export function AppRoutes() {
             element={
               <RequirePermission permission="logbookCatalogue.manage">
                 <CataloguesPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="droits"
+            element={
+              <RequirePermission permission="eventTypes.manage">
+                <RightsPage />
               </RequirePermission>
             }
           />

@@ -74,6 +74,7 @@ registerNav(
 registerNav(
   { path: '/evenements', label: 'nav.events', icon: 'flag', permission: 'events.read', section: 'main', order: -10 },
   { path: '/recherche', label: 'nav.search', icon: 'search', permission: 'events.read', section: 'main', order: 20 },
+  { path: '/actions', label: 'actions.nav', icon: 'check', permission: 'events.read', section: 'main', order: -5 },
   { path: '/administration/catalogues', label: 'nav.catalogues', icon: 'list', permission: 'logbookCatalogue.manage', section: 'admin', order: 5 },
 );
 
@@ -82,3 +83,6 @@ registerNav(
   { path: '/collecte', label: 'nav.collection', icon: 'list', permission: 'collection.read', section: 'main', order: 5 },
   { path: '/collecte/communes', label: 'nav.contacts', icon: 'users', permission: 'communes.onboard', section: 'admin', order: 8, organisationKinds: ['prefecture'] },
 );
+
+// Rights: who sees each event type (administrators).
+registerNav({ path: '/administration/droits', label: 'audience.nav', icon: 'lock', permission: 'eventTypes.manage', section: 'admin', order: 6 });

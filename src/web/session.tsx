@@ -23,10 +23,40 @@ export function noticeForReason(reason: string): LogoutNotice {
   return endedNotices[reason] ?? 'login.sessionEnded';
 }
 
+/** A guest's access that ended (link revoked or expired) or that the guest left: shown instead of the login page. */
+export interface GuestEnded {
+  eventTitle: string;
+  hostOrganisation: string;
+  reason: 'revoked' | 'ended' | 'left';
+}
+
 export type SessionState =
   | { status: 'loading' }
-  | { status: 'anonymous'; notice: LogoutNotice | null }
+  | { status: 'anonymous'; notice: LogoutNotice | null; guestEnded?: GuestEnded | null }
   | { status: 'authenticated'; session: SessionInfo };
+
+/** Kept while a guest's session is open in the tab, to explain a reload after the link ended. */
+const GUEST_STORAGE_KEY = 'vigie.guest';
+
+function rememberGuest(session: SessionInfo | null): void {
+  try {
+    if (session?.guest) sessionStorage.setItem(GUEST_STORAGE_KEY, JSON.stringify({ eventTitle: session.guest.eventTitle, hostOrganisation: session.guest.hostOrganisation }));
+    else sessionStorage.removeItem(GUEST_STORAGE_KEY);
+  } catch {
+    // No storage (private mode): the explanation after a reload is lost, nothing else.
+  }
+}
+
+function rememberedGuest(): Omit<GuestEnded, 'reason'> | null {
+  try {
+    const raw = sessionStorage.getItem(GUEST_STORAGE_KEY);
+    const v = raw ? (JSON.parse(raw) as unknown) : null;
+    if (v && typeof v === 'object' && 'eventTitle' in v && 'hostOrganisation' in v) return { eventTitle: String(v.eventTitle), hostOrganisation: String(v.hostOrganisation) };
+  } catch {
+    // ignore
+  }
+  return null;
+}
 
 interface SessionContextValue {
   state: SessionState;
@@ -48,16 +78,24 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   stateRef.current = state;
   /** Set while the user signs out on purpose: the realtime "session ended" is then expected. */
   const leaving = useRef(false);
+  /** Reason of the last realtime `session.ended` frame (a guest's revoked link is told apart). */
+  const endReason = useRef<string | null>(null);
 
   const setSession = useCallback((session: SessionInfo) => {
     leaving.current = false;
     setCsrfToken(session.csrfToken);
+    rememberGuest(session);
     setState({ status: 'authenticated', session });
   }, []);
 
   const ended = useCallback((notice: LogoutNotice | null) => {
     setCsrfToken(null);
-    setState({ status: 'anonymous', notice });
+    const prev = stateRef.current;
+    const guest = prev.status === 'authenticated' ? prev.session.guest : null;
+    const reason: GuestEnded['reason'] = leaving.current ? 'left' : endReason.current === 'guest_link_revoked' ? 'revoked' : 'ended';
+    endReason.current = null;
+    rememberGuest(null);
+    setState({ status: 'anonymous', notice, guestEnded: guest ? { eventTitle: guest.eventTitle, hostOrganisation: guest.hostOrganisation, reason } : null });
   }, []);
 
   /** Re-reads the session; returns whether the user is still signed in. */
@@ -85,7 +123,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         if (!cancelled) setSession(s);
       })
       .catch(() => {
-        if (!cancelled) setState({ status: 'anonymous', notice: null });
+        if (cancelled) return;
+        // A guest's tab reloaded after the link ended: say so rather than show a login form.
+        const guest = rememberedGuest();
+        rememberGuest(null);
+        setState({ status: 'anonymous', notice: null, guestEnded: guest ? { ...guest, reason: 'ended' } : null });
       });
     return () => {
       cancelled = true;
@@ -139,6 +181,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
     const client: RealtimeClient = new RealtimeClient({
       onSessionEnded: (reason) => {
+        endReason.current = reason;
         // A password change rotates the session: the old one "ends" while the cookie already
         // holds the new one. Ask the server before sending the user to the login page.
         check(noticeForReason(reason))

@@ -71,8 +71,10 @@ export const eventSummarySchema = z.object({
   entryCount: z.number().int(),
   lastEntryAt: z.string().nullable(),
   childCount: z.number().int(),
-  /** Whom the event is open to (see schemas/rights.ts). */
+  /** The event's own audience setting (see schemas/rights.ts). */
   audience: z.enum(eventAudienceModes),
+  /** In effect open to less than the whole organisation (its list, an ancestor's, or its type's). */
+  restricted: z.boolean(),
 });
 export type EventSummary = z.infer<typeof eventSummarySchema>;
 

@@ -21,6 +21,11 @@ export interface TopicListener {
   onResync?: () => void;
   /** Who is viewing the topic right now (presence topics only: `event:<id>`), each time it changes. */
   onPresence?: (viewers: readonly Viewer[]) => void;
+  /**
+   * The server refused or ended the subscription (`not_found`: the topic does not exist or is no
+   * longer allowed, e.g. an event whose audience no longer includes the person).
+   */
+  onError?: (code: string, message: string) => void;
 }
 
 /** A person viewing a presence topic (from the server's `presence` frames). */
@@ -310,7 +315,10 @@ export class RealtimeClient {
       case 'error':
         if (frame.topic) {
           const state = this.topics.get(frame.topic);
-          if (state) state.pending = false;
+          if (state) {
+            state.pending = false;
+            for (const l of [...state.listeners]) l.onError?.(frame.code, frame.message);
+          }
         }
         console.warn('[vigie] erreur temps réel', frame.code, frame.message);
         return;
@@ -362,6 +370,7 @@ export function useRealtimeTopic(topic: string | null, listener: TopicListener):
       onEvent: (event, frame) => ref.current.onEvent?.(event, frame),
       onResync: () => ref.current.onResync?.(),
       onPresence: (viewers) => ref.current.onPresence?.(viewers),
+      onError: (code, message) => ref.current.onError?.(code, message),
     });
   }, [client, topic]);
 }

@@ -125,6 +125,26 @@ BEGIN
 END
 $$;
 
+-- Whether an event is open to less than its whole organisation: a list of its own or of an
+-- ancestor, or a root that follows a restricted type (and was not opened to everyone). Shown as a badge.
+CREATE FUNCTION event_restricted(p_event uuid) RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  cur record;
+  depth integer := 0;
+BEGIN
+  SELECT id, parent_id, type_id, audience INTO cur FROM events WHERE id = p_event;
+  IF NOT FOUND THEN RETURN false; END IF;
+  LOOP
+    IF cur.audience = 'restricted' THEN RETURN true; END IF;
+    EXIT WHEN cur.parent_id IS NULL OR depth > 50;
+    depth := depth + 1;
+    SELECT id, parent_id, type_id, audience INTO cur FROM events WHERE id = cur.parent_id;
+  END LOOP;
+  RETURN cur.audience = 'inherit' AND (SELECT t.audience FROM event_types t WHERE t.id = cur.type_id) = 'restricted';
+END
+$$;
+
 -- Guests: one link per invitation, only its SHA-256 stored.
 CREATE TABLE guest_links (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -18,7 +18,8 @@ export function eventSummaryQuery(db: Kysely<DB>, auth: AuthContext | null) {
     .innerJoin('users as u', 'u.id', 'e.created_by')
     .selectAll('e')
     .select(['t.name as type_name', 'u.display_name as created_by_name'])
-    .select(sql<number>`(SELECT count(*)::int FROM events c WHERE c.parent_id = e.id AND ${childVisible})`.as('child_count'));
+    .select(sql<number>`(SELECT count(*)::int FROM events c WHERE c.parent_id = e.id AND ${childVisible})`.as('child_count'))
+    .select(sql<boolean>`event_restricted(e.id)`.as('restricted'));
 }
 export type EventSummaryRow = Awaited<ReturnType<ReturnType<typeof eventSummaryQuery>['executeTakeFirstOrThrow']>>;
 

@@ -43,6 +43,7 @@ export function presentSummary(r: EventSummaryRow): EventSummary {
     lastEntryAt: r.last_entry_at ? r.last_entry_at.toISOString() : null,
     childCount: r.child_count,
     audience: r.audience,
+    restricted: r.restricted,
   };
 }
 

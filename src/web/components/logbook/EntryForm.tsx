@@ -6,6 +6,8 @@ import { LiveMessage } from '../Alert';
 import { SelectField, TextareaField, TextField } from '../Field';
 import { Icon } from '../Icon';
 import type { CorrectionKind } from './EntryItem';
+import { useSession } from '../../session';
+import { ActionFields, actionBody, emptyActionDraft, type ActionDraft } from '../actions/ActionFields';
 
 export const ATTACHMENT_ACCEPT = 'image/jpeg,image/png,image/webp,application/pdf';
 const FUNCTION_KEY = 'vigie.logbook.function';
@@ -51,6 +53,8 @@ export function EntryForm({ eventId, functions, tags, recentSources, target, onC
   const [source, setSource] = useState('');
   const [tagIds, setTagIds] = useState<string[]>([]);
   const [important, setImportant] = useState(false);
+  const session = useSession();
+  const [action, setAction] = useState<ActionDraft>(emptyActionDraft);
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -106,6 +110,7 @@ export function EntryForm({ eventId, functions, tags, recentSources, target, onC
     setSource('');
     setTagIds([]);
     setImportant(false);
+    setAction(emptyActionDraft);
     setUploads([]);
     setTimeTouched(false);
     setOccurredAt(toParisInput(new Date()));
@@ -144,6 +149,12 @@ export function EntryForm({ eventId, functions, tags, recentSources, target, onC
       setErrors({ occurredAt: t('entryForm.timeInvalid') });
       return;
     }
+    const newAction = target || session.guest ? undefined : actionBody(action);
+    if (newAction && newAction.dueAt === 'invalide') {
+      setErrors({ 'action.dueAt': t('actions.form.dueInvalid') });
+      setFormError(t('error.formInvalid'));
+      return;
+    }
     const body = {
       text,
       occurredAt: iso ?? undefined,
@@ -152,7 +163,7 @@ export function EntryForm({ eventId, functions, tags, recentSources, target, onC
       tagIds,
       important,
       attachmentIds: uploads.filter((u) => u.status === 'done' && u.attachment).map((u) => u.attachment!.id),
-      ...(target ? { corrects: target.entry.id, kind: target.kind } : { kind: 'entry' as const }),
+      ...(target ? { corrects: target.entry.id, kind: target.kind } : { kind: 'entry' as const, action: newAction }),
     };
     const v = validate(createEntryBodySchema, body);
     if (v.errors) {
@@ -180,6 +191,7 @@ export function EntryForm({ eventId, functions, tags, recentSources, target, onC
         if (err.code === 'occurred_in_future') setErrors({ occurredAt: err.message });
         if (err.code === 'unknown_tag') setErrors({ tagIds: err.message });
         if (err.code === 'unknown_function') setErrors({ functionId: err.message });
+        if (err.code === 'action_invalid') setErrors({ 'action.assigneeUserId': err.message });
       }
       setFormError(errorMessage(err));
     } finally {
@@ -298,6 +310,8 @@ export function EntryForm({ eventId, functions, tags, recentSources, target, onC
         </fieldset>
       ) : null}
 
+      {!target && !session.guest ? <ActionFields eventId={eventId} value={action} onChange={setAction} errors={errors} /> : null}
+
       <div className="entry-form__row">
         <label className="toggle toggle--important">
           <input type="checkbox" checked={important} onChange={(e) => setImportant(e.target.checked)} name="important" />
@@ -306,22 +320,27 @@ export function EntryForm({ eventId, functions, tags, recentSources, target, onC
             {t('entryForm.important')}
           </span>
         </label>
-        <label className="button button--secondary button--small file-button">
-          <Icon name="paperclip" size={18} />
-          {t('entryForm.attach')}
-          <input
-            ref={fileRef}
-            type="file"
-            accept={ATTACHMENT_ACCEPT}
-            multiple
-            className="visually-hidden"
-            onChange={(e) => void addFiles(e.target.files)}
-            aria-describedby={`${formId}-files-hint`}
-          />
-        </label>
-        <span id={`${formId}-files-hint`} className="field__hint">
-          {t('entryForm.attachHint')}
-        </span>
+        {/* A guest has no account to own a file: guests write text only. */}
+        {session.guest ? null : (
+          <>
+            <label className="button button--secondary button--small file-button">
+              <Icon name="paperclip" size={18} />
+              {t('entryForm.attach')}
+              <input
+                ref={fileRef}
+                type="file"
+                accept={ATTACHMENT_ACCEPT}
+                multiple
+                className="visually-hidden"
+                onChange={(e) => void addFiles(e.target.files)}
+                aria-describedby={`${formId}-files-hint`}
+              />
+            </label>
+            <span id={`${formId}-files-hint`} className="field__hint">
+              {t('entryForm.attachHint')}
+            </span>
+          </>
+        )}
       </div>
 
       {uploads.length > 0 ? (

@@ -3,6 +3,7 @@ import type { Entry } from '../../../shared';
 import { routeUrl } from '../../api/client';
 import { formatDay, formatFull, formatTime, sameParisDay, t } from '../../i18n';
 import { Icon } from '../Icon';
+import { EntryActionBadge } from '../actions/ActionBits';
 
 function sizeLabel(bytes: number): string {
   if (bytes < 1024) return t('entry.size.bytes', { n: bytes });
@@ -88,6 +89,7 @@ export function EntryItem({ entry, eventId, targetSeq, canAct, highlighted, fres
 
         {struck ? <span className="visually-hidden">{t('entry.struckNotice')}</span> : null}
         <p className="entry__text">{entry.text}</p>
+        {entry.action ? <EntryActionBadge action={entry.action} /> : null}
 
         {entry.tags.length > 0 ? (
           <ul className="chips" aria-label={t('entry.tags')}>

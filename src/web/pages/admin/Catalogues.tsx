@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { createCatalogueItemBodySchema, updateCatalogueItemBodySchema, type CatalogueItem, type CatalogueKind } from '../../../shared';
 import { ApiError, api, errorMessage, validate } from '../../api/client';
 import { Alert } from '../../components/Alert';
@@ -256,6 +257,11 @@ export function CataloguesPage() {
           <p className="page__eyebrow">{t('nav.section.admin')}</p>
           <h1 className="page__title">{t('catalogue.title')}</h1>
           <p className="page__intro">{t('catalogue.intro')}</p>
+          {can('eventTypes.manage') ? (
+            <p className="muted">
+              {t('audience.catalogueHint')} <Link to="/administration/droits">{t('audience.catalogueLink')}</Link>
+            </p>
+          ) : null}
         </div>
       </div>
       <div className="catalogue-grid">

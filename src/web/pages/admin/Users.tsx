@@ -16,6 +16,8 @@ import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { SelectField, TextField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { TemporaryPassword } from '../../components/TemporaryPassword';
+import { useCatalogue } from '../../components/logbook/useCatalogue';
+import { FunctionChips, UserFunctionsForm } from '../../components/rights/UserFunctions';
 import { formatDate, formatFull, formatRecent, t } from '../../i18n';
 import { useCan, useSession, useSessionContext } from '../../session';
 import { usePageTitle } from '../../usePageTitle';
@@ -311,6 +313,8 @@ function ManageUserDialog({
               </p>
             </form>
 
+            <UserFunctionsForm user={user} onSaved={onChanged} disabled={busy} />
+
             <div className="manage__section">
               <h3 className="manage__title">{t('users.detail.security')}</h3>
               {user.locked ? <p>{t('users.detail.lockedNote')}</p> : null}
@@ -414,6 +418,7 @@ export function UsersPage() {
   const [statusFilter, setStatusFilter] = useState<'' | 'active' | 'disabled'>('');
   const [creating, setCreating] = useState(false);
   const [managedId, setManagedId] = useState<string | null>(null);
+  const functions = useCatalogue('functions');
 
   const load = useCallback(async () => {
     try {
@@ -529,6 +534,7 @@ export function UsersPage() {
                 <tr>
                   <th scope="col">{t('users.col.name')}</th>
                   <th scope="col">{t('users.col.role')}</th>
+                  <th scope="col">{t('functions.col')}</th>
                   <th scope="col">{t('users.col.status')}</th>
                   <th scope="col">{t('users.col.lastLogin')}</th>
                   {manage ? (
@@ -548,6 +554,9 @@ export function UsersPage() {
                       <span className="user-cell__email">{u.email}</span>
                     </th>
                     <td data-label={t('users.col.role')}>{roleLabels[u.role]}</td>
+                    <td data-label={t('functions.col')} data-testid="user-functions-cell">
+                      <FunctionChips ids={u.functionIds} functions={functions.items} />
+                    </td>
                     <td data-label={t('users.col.status')}>
                       <StatusBadges user={u} />
                     </td>

@@ -13,6 +13,11 @@ import { EntryItem, type CorrectionKind } from '../../components/logbook/EntryIt
 import { EditEventDialog, ExportDialog, NewEventDialog, ReopenEventDialog } from '../../components/logbook/EventDialogs';
 import { SeverityChip, StatusBadge } from '../../components/logbook/SeverityChip';
 import { useCatalogue } from '../../components/logbook/useCatalogue';
+import { SituationCard } from '../../components/situation/SituationCard';
+import { EVENT_TAB_PANELS, EventActionsTabs, type EventTab } from '../../components/actions/EventActions';
+import { withEntryAction } from '../../components/actions/actionUtils';
+import { AudienceBadge } from '../../components/rights/AudienceBadge';
+import { EventRightsControls } from '../../components/rights/EventRights';
 import { formatDateTime, formatFull, formatRecent, parisDayRange, t } from '../../i18n';
 import { NotFoundPage } from '../Errors';
 import { useCan, useSession } from '../../session';
@@ -56,7 +61,8 @@ function matches(e: Entry, q: Record<string, string>): boolean {
 }
 
 function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
+  // "Marc Durand (invité)": the mention in brackets is not part of the name.
+  const parts = name.replace(/\s*\([^)]*\)\s*$/, '').trim().split(/\s+/).filter(Boolean);
   const letters = parts.length >= 2 ? parts[0][0] + parts[parts.length - 1][0] : name.slice(0, 2);
   return letters.toUpperCase();
 }
@@ -153,6 +159,7 @@ function EventView({ id }: { id: string }) {
   const [composerOpen, setComposerOpen] = useState(false);
   const [targetSeqs, setTargetSeqs] = useState<Record<string, number>>({});
   const [dialog, setDialog] = useState<null | 'edit' | 'close' | 'reopen' | 'export' | 'child'>(null);
+  const [tab, setTab] = useState<EventTab>('logbook');
   const [closeBusy, setCloseBusy] = useState(false);
   const [closeError, setCloseError] = useState<string | null>(null);
   const [verify, setVerify] = useState<VerifyResult | null>(null);
@@ -299,6 +306,14 @@ function EventView({ id }: { id: string }) {
   useRealtimeTopic(id ? topicOf('event', id) : null, {
     onEvent: (ev) => {
       if (ev.kind === 'entry.created') addEntry(ev.entry, ev.entry.authorId === session.user.id);
+      else if (ev.kind === 'action.updated') {
+        // The entry that started the action shows its new state.
+        const next = withEntryAction(entriesRef.current, ev.action);
+        if (next !== entriesRef.current) {
+          entriesRef.current = next;
+          setEntries(next);
+        }
+      }
       else if (ev.kind === 'event.updated' && ev.event.id === id) {
         setEvent((prev) => (prev ? { ...prev, ...ev.event } : prev));
         // The tree (parents, sub-events) as this person may see it.
@@ -310,6 +325,10 @@ function EventView({ id }: { id: string }) {
       void loadFirst(true);
     },
     onPresence: setViewers,
+    // The event is no longer visible to this person (audience restricted): stop showing it.
+    onError: (code) => {
+      if (code === 'not_found') setNotFound(true);
+    },
   });
 
   // Older pages as the person scrolls (the "Charger plus" button stays as a fallback).
@@ -405,8 +424,10 @@ function EventView({ id }: { id: string }) {
   const recentSources = useMemo(() => [...new Set(entries.map((e) => e.source).filter((s): s is string => !!s))].slice(0, 12), [entries]);
 
   const closed = event?.status === 'closed';
-  const canWrite = can('logbook.write') && !closed;
-  const canManage = can('events.manage');
+  // The role's permission, then what this person may do on this event (audience, guest's link).
+  const canWrite = can('logbook.write') && !closed && (event?.myAccess.write ?? false);
+  const canManage = can('events.manage') && (event?.myAccess.manage ?? false);
+  const guest = session.guest;
 
   const startCorrection = useCallback(
     (entry: Entry, kind: CorrectionKind) => {
@@ -574,9 +595,11 @@ function EventView({ id }: { id: string }) {
       <header className="event-header">
         <nav aria-label={t('event.breadcrumb')} className="breadcrumb">
           <ol>
-            <li>
-              <Link to="/evenements">{t('events.title')}</Link>
-            </li>
+            {guest ? null : (
+              <li>
+                <Link to="/evenements">{t('events.title')}</Link>
+              </li>
+            )}
             {event.ancestors.map((a) => (
               <li key={a.id}>
                 <Link to={`/evenements/${a.id}`}>{a.title}</Link>
@@ -592,6 +615,7 @@ function EventView({ id }: { id: string }) {
             <p className="event-header__facts">
               <SeverityChip severity={event.severity} />
               <StatusBadge status={event.status} />
+              {guest ? null : <AudienceBadge restricted={event.restricted} />}
               <span>
                 {t('event.since', { date: formatDateTime(event.startsAt) })}
                 {event.endsAt ? ` — ${t('event.until', { date: formatDateTime(event.endsAt) })}` : ''}
@@ -624,6 +648,7 @@ function EventView({ id }: { id: string }) {
                 {t('event.action.reopen')}
               </button>
             ) : null}
+            <EventRightsControls event={event} onAudienceChanged={() => void loadEvent()} />
             <button type="button" className="button button--secondary button--small" onClick={() => setDialog('export')}>
               <Icon name="download" size={18} />
               {t('event.action.export')}
@@ -645,6 +670,8 @@ function EventView({ id }: { id: string }) {
           </div>
         </div>
       ) : null}
+
+      <SituationCard event={event} isPhone={isPhone} />
 
       <div className="event-layout">
         <div className="event-main">
@@ -683,9 +710,17 @@ function EventView({ id }: { id: string }) {
             </div>
           ) : null}
 
-          {!can('logbook.write') ? <p className="readonly-note">{t('logbook.readOnlyRole')}</p> : null}
+          {guest && guest.access === 'read' ? (
+            <p className="readonly-note" data-testid="guest-read-only">{t('guests.readOnlyNote')}</p>
+          ) : !can('logbook.write') ? (
+            <p className="readonly-note">{t('logbook.readOnlyRole')}</p>
+          ) : !closed && !event.myAccess.write ? (
+            <p className="readonly-note">{t('audience.readOnlyNote')}</p>
+          ) : null}
 
-          <section className="logbook" aria-labelledby="logbook-title">
+          <EventActionsTabs event={event} tab={tab} onTab={setTab} onJump={onJump} />
+
+          <section className="logbook" aria-labelledby="logbook-title" id={EVENT_TAB_PANELS.logbook} role="tabpanel" hidden={tab !== 'logbook'}>
             <div className="logbook__header">
               <h2 id="logbook-title" className="section__title">
                 {t('logbook.title')}

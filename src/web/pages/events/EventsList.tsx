@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { eventStatusLabels, type EventStatus, type EventSummary } from '../../../shared';
+import { eventStatusLabels, topicOf, type EventStatus, type EventSummary } from '../../../shared';
+import { useRealtimeTopic } from '../../api/realtime';
+import { AudienceBadge } from '../../components/rights/AudienceBadge';
 import { api, errorMessage } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { SelectField } from '../../components/Field';
@@ -9,7 +11,7 @@ import { NewEventDialog } from '../../components/logbook/EventDialogs';
 import { SeverityChip, StatusBadge } from '../../components/logbook/SeverityChip';
 import { useCatalogue } from '../../components/logbook/useCatalogue';
 import { formatDateTime, formatFull, formatRecent, t } from '../../i18n';
-import { useCan } from '../../session';
+import { useCan, useSession } from '../../session';
 import { usePageTitle } from '../../usePageTitle';
 
 type StatusFilter = '' | 'open' | EventStatus;
@@ -37,6 +39,7 @@ function EventsTable({ events, caption }: { events: EventSummary[]; caption: str
                 {e.title}
               </Link>
               <span className="events-row__type">{e.typeName}</span>
+              <AudienceBadge restricted={e.restricted} />
             </th>
             <td data-label={t('events.col.severity')}>
               <SeverityChip severity={e.severity} />
@@ -100,6 +103,16 @@ export function EventsListPage() {
   useEffect(() => {
     void load();
   }, [load]);
+
+  // An event opened, restricted or widened (or a person's functions changed): the list as this
+  // person may now see it.
+  const session = useSession();
+  useRealtimeTopic(topicOf('organisation', session.organisation.id), {
+    onEvent: (ev) => {
+      if (ev.kind === 'events.changed') void load();
+    },
+    onResync: () => void load(),
+  });
 
   // Keep the counters fresh while the page stays open in the crisis room.
   useEffect(() => {
