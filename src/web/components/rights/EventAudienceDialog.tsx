@@ -132,7 +132,7 @@ export function EventAudienceDialog({ event, open, onClose, onChanged }: { event
                 </dl>
                 <p className="muted small">{t('audience.event.countsHint')}</p>
               </div>
-              {!isChild && audience.mode !== 'organisation' && !editing ? (
+              {!isChild && event.restricted && !editing ? (
                 <div className="button-row">
                   <button
                     type="button"
@@ -145,7 +145,7 @@ export function EventAudienceDialog({ event, open, onClose, onChanged }: { event
                   </button>
                 </div>
               ) : null}
-              {!isChild && audience.mode !== 'organisation' && !editing ? <p className="field__hint">{t('audience.event.widenHint')}</p> : null}
+              {!isChild && event.restricted && !editing ? <p className="field__hint">{t('audience.event.widenHint')}</p> : null}
               {!editing && formError ? <Alert tone="error">{formError}</Alert> : null}
             </section>
 
