@@ -63,7 +63,7 @@ export const errorMessages = {
   audience_invalid: 'Audience impossible : une ligne désigne une fonction ou un compte inconnu de l’organisation.',
   audience_sub_event: 'Un événement fils suit son parent ou restreint son audience ; il ne peut pas être ouvert au-delà.',
   situation_invalid: 'L’analyse de situation contient des valeurs invalides : voir le détail par champ.',
-  situation_conflict: 'L’analyse de situation a été mise à jour entre-temps : rechargez-la avant d’enregistrer.',
+  situation_conflict: 'Quelqu’un a mis à jour l’analyse de situation entre-temps : vérifiez sa dernière version, puis enregistrez à nouveau.',
   action_invalid: 'Action impossible : la personne ou la fonction assignée est inconnue ou ne voit pas cet événement.',
   action_forbidden: 'Seuls la personne ou la fonction assignée et les coordinateurs peuvent changer le statut de cette action.',
   action_unchanged: 'L’action a déjà ce statut.',

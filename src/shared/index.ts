@@ -13,3 +13,6 @@ export * from './schemas/health';
 export * from './schemas/logbook';
 export * from './schemas/collection';
 export * from './schemas/onboarding';
+export * from './schemas/rights';
+export * from './schemas/situation';
+export * from './schemas/actions';

@@ -263,7 +263,11 @@ describe('main courante', () => {
     await pill.waitFor({ timeout: 5000 });
     await entryItem(page, 'Message arrivé pendant la lecture.').waitFor();
     await pill.click();
-    await page.waitForFunction(() => window.scrollY < 400);
+    // Back at the top of the list (the situation analysis and the tabs sit above it).
+    await page.waitForFunction(() => {
+      const top = document.querySelector('[data-testid="entries"]')!.getBoundingClientRect().top;
+      return top >= 0 && top < window.innerHeight / 2;
+    });
     await pill.waitFor({ state: 'detached' });
     expect(await page.getByTestId('entries').locator('li.entry .entry__text').first().innerText()).toBe('Message arrivé pendant la lecture.');
 

@@ -151,6 +151,37 @@ describe('analyse de situation et actions', () => {
     expect(await history.locator('tr[data-key="personnes_exposees"]').textContent()).toContain('1\u202f200');
     await history.getByRole('button', { name: 'Fermer' }).click();
 
+    // A page that missed the live message (dropped here) saves from an old version: the server
+    // answers 409 `situation_conflict`, the form says so in French, reloads and saves on the next click.
+    const lateContext = await newContext(browser, server.url, DESKTOP);
+    const late = await lateContext.newPage();
+    await late.routeWebSocket('**/api/realtime', (ws) => {
+      const upstream = ws.connectToServer();
+      upstream.onMessage((m) => {
+        if (!String(m).includes('situation.updated')) ws.send(m);
+      });
+      ws.onMessage((m) => upstream.send(m));
+    });
+    await signIn(late, 'coordination@e2e.test', 'Camille Coordination');
+    await late.goto(`/evenements/${event.id}`);
+    await late.getByRole('button', { name: 'Mettre à jour l’analyse' }).click();
+    const lateForm = late.getByRole('dialog', { name: 'Mettre à jour l’analyse' });
+    await lateForm.getByLabel('Enjeux').fill('Camping des Berges évacué.');
+    await coordApi.call('POST', `/api/events/${event.id}/situation`, {
+      severity: 4,
+      values: { risque: 'Crue de la Mosson après un épisode méditerranéen', tendance: 'Aggravation', personnes_exposees: 2000 },
+      basedOnVersion: 3,
+    });
+    await lateForm.getByRole('button', { name: 'Enregistrer l’analyse' }).click();
+    await lateForm.getByText('Quelqu’un a mis à jour l’analyse de situation entre-temps', { exact: false }).waitFor();
+    await lateForm.getByText('Modifié entre-temps par Camille Coordination : 2\u202f000').waitFor();
+    expect(await lateForm.getByLabel('Enjeux').inputValue()).toBe('Camping des Berges évacué.');
+    await lateForm.getByRole('button', { name: 'Enregistrer l’analyse' }).click();
+    await lateForm.waitFor({ state: 'hidden' });
+    expect(await late.getByTestId('situation').getAttribute('data-version')).toBe('5');
+    await reader.getByTestId('situation-values').getByText('Camping des Berges évacué.').waitFor({ timeout: 5000 });
+    await lateContext.close();
+
     await readerContext.close();
     await coordContext.close();
   });

@@ -193,6 +193,14 @@ export class RealtimeClient {
       const parsed = serverFrameSchema.safeParse(raw);
       if (!parsed.success) {
         console.warn('[vigie] trame temps réel inattendue', raw);
+        // A message this client cannot read (a newer server?) must not stall its topic: its
+        // number counts as seen, and the topic's state is reloaded over HTTP instead.
+        const m = raw as { type?: unknown; topic?: unknown; seq?: unknown };
+        const state = m.type === 'message' && typeof m.topic === 'string' && typeof m.seq === 'number' ? this.topics.get(m.topic) : undefined;
+        if (state && typeof m.seq === 'number' && (state.lastSeq === null || m.seq > state.lastSeq)) {
+          state.lastSeq = m.seq;
+          this.resync(state);
+        }
         return;
       }
       this.handleFrame(parsed.data);

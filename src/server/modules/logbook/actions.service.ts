@@ -116,7 +116,7 @@ function mineFilter<Q extends ReturnType<typeof actionsQuery>>(q: Q, auth: AuthC
 
 /** Overdue first, then by due time (none last), then newest. */
 const ordered = <Q extends ReturnType<typeof actionsQuery>>(q: Q) =>
-  q.orderBy(sql`(a.status IN ('todo', 'doing') AND a.due_at < now())`, 'desc').orderBy(sql`a.due_at ASC NULLS LAST`).orderBy('a.created_at', 'desc');
+  q.orderBy(sql`coalesce(a.status IN ('todo', 'doing') AND a.due_at < now(), false)`, 'desc').orderBy(sql`a.due_at ASC NULLS LAST`).orderBy('a.created_at', 'desc');
 
 export interface ActionsQuery {
   status: string;

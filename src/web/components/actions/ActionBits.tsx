@@ -150,7 +150,7 @@ export function StatusChangeDialog({ action, status, onClose, onChanged }: Statu
 interface ActionItemProps {
   action: Action;
   now: Date;
-  /** On the cross-event page: the event's name and link. */
+  /** The event's name and link (cross-event page, or an action of a sub-event). */
   showEvent: boolean;
   onStatus: (action: Action, status: ActionStatus) => void;
   /** Opens the entry in the page already showing its event (instead of navigating). */
@@ -223,16 +223,18 @@ interface ActionListProps {
   onChanged: (action: Action) => void;
   label: string;
   onOpenEntry?: (action: Action) => boolean;
+  /** The event the page shows: its name is not repeated on its own actions. */
+  currentEventId?: string;
 }
 
 /** A list of actions with their status buttons and the dialog they open. */
-export function ActionList({ actions, now, showEvent, onChanged, label, onOpenEntry }: ActionListProps) {
+export function ActionList({ actions, now, showEvent, onChanged, label, onOpenEntry, currentEventId }: ActionListProps) {
   const [change, setChange] = useState<{ action: Action; status: ActionStatus } | null>(null);
   return (
     <>
       <ul className="action-list" aria-label={label} data-testid="action-list">
         {actions.map((a) => (
-          <ActionItem key={a.id} action={a} now={now} showEvent={showEvent} onStatus={(action, status) => setChange({ action, status })} onOpenEntry={onOpenEntry} />
+          <ActionItem key={a.id} action={a} now={now} showEvent={showEvent && a.eventId !== currentEventId} onStatus={(action, status) => setChange({ action, status })} onOpenEntry={onOpenEntry} />
         ))}
       </ul>
       <StatusChangeDialog

@@ -154,7 +154,8 @@ export function EventActionsTabs({ event, tab, onTab, onJump }: EventActionsTabs
             <ActionList
               actions={shown}
               now={now}
-              showEvent={shown.some((a) => a.eventId !== event.id)}
+              showEvent
+              currentEventId={event.id}
               onChanged={apply}
               label={t('actions.eventTitle')}
               onOpenEntry={(a) => {

@@ -98,7 +98,7 @@ export function SituationFormDialog({ open, eventId, eventSeverity, situation, o
       onSaved(saved);
     } catch (err) {
       if (err instanceof ApiError && (err.code === 'situation_conflict' || err.status === 409)) {
-        setConflict(`${err.message} ${t('situation.form.checkThenSave')}`);
+        setConflict(err.message);
         try {
           const fresh = await api('getSituation', { params: { id: eventId } });
           onReloaded(fresh);
