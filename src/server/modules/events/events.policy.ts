@@ -84,3 +84,20 @@ export async function canWriteEvent(db: Kysely<DB>, auth: AuthContext, event: Pi
 export function canManageEvent(auth: AuthContext, event: Pick<EventRow, 'organisation_id'>, access: EventAccess): boolean {
   return !auth.guest && event.organisation_id === auth.user.organisationId && access === 'write';
 }
+
+/**
+ * The event and what the person may do on it, in one round trip (members: the row and
+ * `event_access` together), or undefined when it does not exist.
+ */
+export async function findEventWithAccess(db: Kysely<DB>, auth: AuthContext, id: string): Promise<(EventRow & { access: EventAccess }) | undefined> {
+  if (auth.guest) {
+    const e = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+    return e ? { ...e, access: await eventAccess(db, auth, e) } : undefined;
+  }
+  return db
+    .selectFrom('events')
+    .selectAll()
+    .select(sql<EventAccess>`event_access(id, ${auth.user.id}::uuid)`.as('access'))
+    .where('id', '=', id)
+    .executeTakeFirst();
+}

@@ -17,8 +17,8 @@ import {
 import { recordAudit } from '../audit';
 import { appendEntry } from '../logbook/chain';
 import { requireActiveItems } from './catalogue';
-import { canManageEvent, canReadEvent, eventAccess, visibleEventIdsSql } from './events.policy';
-import { ancestorsOf, eventSummaryQuery, findEvent, lockEvent, type EventSummaryRow } from './events.repository';
+import { canManageEvent, eventAccess, findEventWithAccess, visibleEventIdsSql, type EventAccess } from './events.policy';
+import { ancestorsOf, eventSummaryQuery, lockEvent, type EventSummaryRow } from './events.repository';
 
 export function presentSummary(r: EventSummaryRow): EventSummary {
   return {
@@ -66,9 +66,9 @@ async function detail(db: Kysely<DB>, auth: AuthContext, id: string): Promise<Ev
 }
 
 /** The event if the person may see it; otherwise "not found", whether it exists or not. */
-export async function requireVisibleEvent(db: Kysely<DB>, auth: AuthContext, id: string): Promise<EventRow> {
-  const e = await findEvent(db, id);
-  if (!e || !(await canReadEvent(db, auth, e))) throw notFound();
+export async function requireVisibleEvent(db: Kysely<DB>, auth: AuthContext, id: string): Promise<EventRow & { access: EventAccess }> {
+  const e = await findEventWithAccess(db, auth, id);
+  if (!e || e.access === 'none') throw notFound();
   return e;
 }
 

@@ -5,7 +5,7 @@ import { AppError, notFound } from '../../http/errors';
 import type { Attachment } from '../../../shared/schemas/logbook';
 import { ATTACHMENT_TYPES } from '../../../shared/schemas/logbook';
 import { recordAudit } from '../audit';
-import { canWriteEvent, requireVisibleEvent } from '../events';
+import { requireVisibleEvent } from '../events';
 
 /** The type is read from the file's first bytes, never trusted from the name or the browser. */
 export function sniffContentType(bytes: Uint8Array): string | null {
@@ -26,7 +26,7 @@ function cleanFileName(name: string): string {
 
 export async function uploadAttachment(services: Services, auth: AuthContext, actor: Actor, eventId: string, file: MultipartFile | undefined): Promise<Attachment> {
   const event = await requireVisibleEvent(services.db, auth, eventId);
-  if (!(await canWriteEvent(services.db, auth, event))) throw new AppError('forbidden');
+  if (event.access !== 'write') throw new AppError('forbidden');
   if (event.status === 'closed') throw new AppError('event_closed');
   if (!file) throw new AppError('validation_failed', [{ path: 'file', code: 'required', message: 'Aucun fichier reçu.' }]);
   const chunks: Buffer[] = [];

@@ -11,7 +11,7 @@ import {
   type VerifyResult,
 } from '../../../shared/schemas/logbook';
 import { recordAudit } from '../audit';
-import { canWriteEvent, hiddenOwnEventIdsSql, lockEvent, requireActiveItems, requireVisibleEvent, sharedEventIdsSql } from '../events';
+import { eventAccess, hiddenOwnEventIdsSql, lockEvent, requireActiveItems, requireVisibleEvent, sharedEventIdsSql } from '../events';
 import { appendEntry, verifyChain } from './chain';
 import { presentEntries } from './entries.presenter';
 import { insertAction, publishAction } from './actions.service';
@@ -19,9 +19,9 @@ import { insertAction, publishAction } from './actions.service';
 export async function createEntry(services: Services, auth: AuthContext, actor: Actor, eventId: string, body: CreateEntryBody): Promise<Entry> {
   const row = await services.db.transaction().execute(async (tx) => {
     const event = await lockEvent(tx, eventId);
-    if (!event) throw notFound();
-    await requireVisibleEvent(tx, auth, eventId);
-    if (!(await canWriteEvent(tx, auth, event))) throw new AppError('forbidden');
+    const access = event ? await eventAccess(tx, auth, event) : 'none';
+    if (!event || access === 'none') throw notFound();
+    if (access !== 'write') throw new AppError('forbidden');
     if (event.status === 'closed') throw new AppError('event_closed');
 
     const occurredAt = body.occurredAt ? new Date(body.occurredAt) : event.now;
