@@ -54,6 +54,7 @@ describe('rights per event type, function and person', () => {
   let narrow: EventDetail;
   let open: EventDetail;
   let entryText: string;
+  let entryId: string;
   let guestOfEvent: Session;
   let guestElsewhere: Session;
 
@@ -108,7 +109,7 @@ describe('rights per event type, function and person', () => {
     const coord = people.coordDirector.session;
     restricted = await json(await send(t.app, coord, 'POST', '/api/events', { json: { typeId: sanitaire, title: 'Cluster de gastro-entérite EHPAD Les Tilleuls', severity: 2 } }), 201);
     entryText = 'Prélèvements confiés au laboratoire départemental Tilleuls';
-    await json(await send(t.app, coord, 'POST', `/api/events/${restricted.id}/entries`, { json: { text: entryText } }), 201);
+    entryId = (await json<Entry>(await send(t.app, coord, 'POST', `/api/events/${restricted.id}/entries`, { json: { text: entryText } }), 201)).id;
     sub = await json(await send(t.app, coord, 'POST', '/api/events', { json: { typeId: sanitaire, title: 'Cellule d’écoute des familles', parentId: restricted.id } }), 201);
     narrow = await json(await send(t.app, coord, 'POST', '/api/events', { json: { typeId: sanitaire, title: 'Décisions du directeur seul', parentId: restricted.id } }), 201);
     await json(await send(t.app, coord, 'PUT', `/api/events/${narrow.id}/audience`, { json: { mode: 'restricted', grants: [{ kind: 'function', functionId: director, access: 'write' }] } }));
@@ -180,6 +181,15 @@ describe('rights per event type, function and person', () => {
       }
     }
     expect(checked).toBe(Object.keys(expected).length * 3 * eventReadRoutes.length);
+    // An entry of the restricted event, read by its own address.
+    for (const [who, exp] of Object.entries(expected)) {
+      const res = await send(t.app, sessionOf(who), 'GET', `/api/entries/${entryId}`);
+      if (exp.sees.includes('restricted')) expect(res.statusCode, who).toBe(200);
+      else {
+        expectError(res, 'not_found');
+        expect(res.body).not.toContain('Tilleuls');
+      }
+    }
   });
 
   it('lists, counts, search and the action board hold nothing hidden (no title, no snippet)', async () => {

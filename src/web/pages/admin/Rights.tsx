@@ -9,6 +9,7 @@ import { useCatalogue } from '../../components/logbook/useCatalogue';
 import { AudienceEditor } from '../../components/rights/AudienceEditor';
 import { audienceInWords, grantErrors, grantFromView, grantName, type AudienceDirectory } from '../../components/rights/audience';
 import { useAudienceDirectory } from '../../components/rights/useAudienceDirectory';
+import { TypeSituationForm } from '../../components/situation/TypeSituationForm';
 import { t } from '../../i18n';
 import { usePageTitle } from '../../usePageTitle';
 
@@ -138,6 +139,7 @@ function TypeAudienceCard({ type, directory }: { type: CatalogueItem; directory:
           </div>
         </>
       ) : null}
+      <TypeSituationForm typeId={type.id} typeName={type.name} />
     </section>
   );
 }
