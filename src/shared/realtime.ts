@@ -48,6 +48,11 @@ export const realtimeEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('events.changed') }),
   /** On `event:<id>`: a new version of the situation analysis. */
   z.object({ kind: z.literal('situation.updated'), eventId: uuidSchema, version: situationVersionSchema }),
+  /**
+   * On `organisation:<id>`: an action of one of the organisation's events was created or changed;
+   * action boards reload (the message names nothing: a person may not see the event).
+   */
+  z.object({ kind: z.literal('actions.changed') }),
   /** On `event:<id>`: an action was created or changed status (`canChange` is false here: each client recomputes it). */
   z.object({ kind: z.literal('action.updated'), action: actionSchema }),
   /** On `campaign:<id>` (members of the prefecture that runs it): a campaign created or changed. */

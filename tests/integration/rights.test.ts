@@ -380,6 +380,16 @@ describe('guests by link', () => {
     expectError(await send(t.app, null, 'POST', '/api/guest/check', { json: { token: created.token } }), 'guest_link_revoked');
   });
 
+  it('an open realtime connection of a guest ends at the link’s expiry', async () => {
+    const created = await json<{ token: string; link: { id: string } }>(await createLink({}), 201);
+    const guest = await joinAsGuest(created.token, 'Agent pressé');
+    await db.updateTable('guest_links').set({ expires_at: new Date(Date.now() + 1500) }).where('id', '=', created.link.id).execute();
+    const ws = await WsClient.connect(port, guest);
+    expect((await ws.subscribe(topicOf('event', event.id))).type).toBe('subscribed');
+    expect(await ws.next((f) => f.type === 'session.ended', 5000)).toMatchObject({ reason: 'session_expired' });
+    expect((await ws.closed).code).toBe(4401);
+  });
+
   it('expired and forged links are refused with their own message; links are rate-limited', async () => {
     const created = await json<{ token: string; link: { id: string } }>(await createLink({}), 201);
     const guest = await joinAsGuest(created.token, 'Agent expiré');

@@ -60,6 +60,8 @@ interface Connection {
   auth: AuthContext;
   subs: Map<string, Subscription>;
   alive: boolean;
+  /** Ends the connection when the session (or a guest's link) expires. */
+  expiry?: NodeJS.Timeout;
 }
 
 export class RealtimeHub {
@@ -184,10 +186,16 @@ export class RealtimeHub {
     });
     socket.on('close', () => this.detach(conn));
     socket.on('error', () => this.detach(conn));
+    // At its absolute expiry (for a guest, the link's), the session ends here too, to the second;
+    // idle expiry and revocations are caught by the periodic check and the control messages.
+    const left = auth.expiresAt.getTime() - Date.now();
+    if (left < 2 ** 31 - 1) conn.expiry = setTimeout(() => this.endConnection(conn, 'session_expired'), Math.max(0, left));
+    conn.expiry?.unref();
     this.send(conn, { type: 'hello', sessionExpiresAt: auth.expiresAt.toISOString() });
   }
 
   private detach(conn: Connection): void {
+    if (conn.expiry) clearTimeout(conn.expiry);
     if (!this.connections.delete(conn)) return;
     for (const topic of conn.subs.keys()) this.removeFromTopic(conn, topic);
   }

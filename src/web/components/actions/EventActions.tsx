@@ -74,6 +74,13 @@ export function EventActionsTabs({ event, tab, onTab, onJump }: EventActionsTabs
     },
     onResync: () => void load(),
   });
+  // Actions of sub-events arrive on their own topics: the organisation's signal reloads the list
+  // (members of the event's organisation; guests have no such topic).
+  useRealtimeTopic(!session.guest && event.organisationId === session.organisation.id && event.childCount > 0 ? topicOf('organisation', session.organisation.id) : null, {
+    onEvent: (ev) => {
+      if (ev.kind === 'actions.changed') void load();
+    },
+  });
 
   const shown = actions ? sortActions(actions, now) : [];
   const openCount = actions ? actions.filter((a) => isOpen(a.status)).length : null;

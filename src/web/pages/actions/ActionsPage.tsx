@@ -8,6 +8,9 @@ import { ActionList, useNow } from '../../components/actions/ActionBits';
 import { isOverdue, sortActions } from '../../components/actions/actionUtils';
 import { formatRecent, t } from '../../i18n';
 import { usePageTitle } from '../../usePageTitle';
+import { useRealtimeTopic } from '../../api/realtime';
+import { useSession } from '../../session';
+import { topicOf } from '../../../shared/realtime';
 
 type Scope = 'mine' | 'open';
 type Order = 'due' | 'event';
@@ -21,6 +24,7 @@ const REFRESH_MS = 30_000;
  */
 export function ActionsPage() {
   usePageTitle(t('actions.title'));
+  const session = useSession();
   const [params, setParams] = useSearchParams();
   const scope: Scope = params.get('vue') === 'toutes' ? 'open' : 'mine';
   const order: Order = params.get('tri') === 'evenement' ? 'event' : 'due';
@@ -49,7 +53,15 @@ export function ActionsPage() {
     void load();
   }, [load]);
 
-  // Kept fresh while the page stays open, and when the person comes back to it.
+  // Live: any action of the organisation created or changed (the message names nothing).
+  useRealtimeTopic(topicOf('organisation', session.organisation.id), {
+    onEvent: (ev) => {
+      if (ev.kind === 'actions.changed') void load();
+    },
+    onResync: () => void load(),
+  });
+
+  // Also kept fresh while the page stays open (partners' events), and when the person comes back to it.
   useEffect(() => {
     const timer = setInterval(() => void load(), REFRESH_MS);
     const onVisible = () => {
