@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { CampaignDetail, Declaration, DeclarationHistory, UnusualValueDetail } from '../../../shared';
 import { ApiError, api, errorMessage } from '../../api/client';
 import { Alert, LiveMessage } from '../../components/Alert';
@@ -62,7 +62,14 @@ export function DeclarePage({ campaign }: { campaign: CampaignDetail }) {
   const existing = declarations?.get(date) ?? null;
 
   // Prefill with what waits on this device, else the saved values, when the date changes (or once they are loaded).
+  // What the person typed for the date shown is never wiped by a load that ends after they started
+  // (a slow phone connection): the prefill only happens on a new date or on an untouched form.
+  const touched = useRef(false);
+  const prefilledDate = useRef<string | null>(null);
   useEffect(() => {
+    if (touched.current && prefilledDate.current === date) return;
+    prefilledDate.current = date;
+    touched.current = false;
     if (queuedNow) {
       setValues({ ...emptyValues(campaign), ...toStrings(queuedNow.values) });
       setReason(queuedNow.reason ?? '');
@@ -273,6 +280,7 @@ export function DeclarePage({ campaign }: { campaign: CampaignDetail }) {
               aria-invalid={errors[i.key] ? true : undefined}
               aria-describedby={[i.help ? `ind-${i.key}-hint` : '', errors[i.key] ? `ind-${i.key}-error` : ''].filter(Boolean).join(' ') || undefined}
               onChange={(e) => {
+                touched.current = true;
                 setValues((v) => ({ ...v, [i.key]: e.target.value.replace(/[^\d]/g, '') }));
                 setErrors(({ [i.key]: _gone, ...rest }) => rest);
                 setFormError(null);
