@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { t } from '../i18n';
 import { Icon } from './Icon';
 
 type Tone = 'error' | 'success' | 'info' | 'warning';
@@ -30,5 +31,18 @@ export function LiveMessage({ tone, message }: { tone: Tone; message: string | n
     <div aria-live={tone === 'error' ? 'assertive' : 'polite'} aria-atomic="true" className="live-message">
       {message ? <Alert tone={tone}>{message}</Alert> : null}
     </div>
+  );
+}
+
+/** A load that failed: its message and a "Réessayer" link; nothing when `message` is null. */
+export function RetryAlert({ message, onRetry }: { message: string | null; onRetry: () => void }) {
+  if (!message) return null;
+  return (
+    <Alert tone="error">
+      {message}{' '}
+      <button type="button" className="link-button" onClick={onRetry}>
+        {t('action.retry')}
+      </button>
+    </Alert>
   );
 }

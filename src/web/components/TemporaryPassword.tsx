@@ -1,34 +1,14 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId } from 'react';
 import { t } from '../i18n';
 import { Alert } from './Alert';
 import { Icon } from './Icon';
+import { useCopy } from './useCopy';
 
 /** Shows a temporary password once, with a copy button and the "never shown again" warning. */
 export function TemporaryPassword({ password, intro }: { password: string; intro: string }) {
-  const [copied, setCopied] = useState(false);
-  const inputRef = useRef<HTMLInputElement>(null);
+  const { copied, copy: copyText, inputRef } = useCopy();
   const id = useId();
-
-  useEffect(() => {
-    if (!copied) return;
-    const timer = setTimeout(() => setCopied(false), 2500);
-    return () => clearTimeout(timer);
-  }, [copied]);
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(password);
-      setCopied(true);
-    } catch {
-      // No clipboard access (non-secure context): select the text so Ctrl+C works.
-      inputRef.current?.select();
-      try {
-        setCopied(document.execCommand('copy'));
-      } catch {
-        setCopied(false);
-      }
-    }
-  }
+  const copy = () => copyText(password);
 
   return (
     <div className="temp-password">

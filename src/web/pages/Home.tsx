@@ -9,7 +9,7 @@ import {
 } from '../../shared';
 import { ApiError, api, errorMessage, validate } from '../api/client';
 import { useRealtimeTopic } from '../api/realtime';
-import { Alert, LiveMessage } from '../components/Alert';
+import { LiveMessage, RetryAlert } from '../components/Alert';
 import { TextareaField } from '../components/Field';
 import { Icon } from '../components/Icon';
 import { RealtimeIndicator } from '../components/RealtimeIndicator';
@@ -167,14 +167,7 @@ export function HomePage() {
               </h2>
               <RealtimeIndicator />
             </div>
-            {loadError ? (
-              <Alert tone="error">
-                {loadError}{' '}
-                <button type="button" className="link-button" onClick={() => void load()}>
-                  {t('action.retry')}
-                </button>
-              </Alert>
-            ) : null}
+            <RetryAlert message={loadError} onRetry={() => void load()} />
             {announcements === null && !loadError ? <p className="muted">{t('app.loading')}</p> : null}
             {announcements && announcements.length === 0 ? <p className="empty">{t('home.messages.empty')}</p> : null}
             {announcements && announcements.length > 0 ? (

@@ -72,6 +72,28 @@ export async function requireVisibleEvent(db: Kysely<DB>, auth: AuthContext, id:
   return e;
 }
 
+/** The event locked for the transaction (database clock in `now`) with the person's access; 404 when they may not see it. */
+export async function lockVisibleEvent(tx: Kysely<DB>, auth: AuthContext, id: string): Promise<EventRow & { now: Date; access: EventAccess }> {
+  const e = await lockEvent(tx, id);
+  const access = e ? await eventAccess(tx, auth, e) : 'none';
+  if (!e || access === 'none') throw notFound();
+  return Object.assign(e, { access });
+}
+
+/** Same, for managing it (update, close, audience, guests): `forbidden` to someone who sees it without managing it. */
+export async function lockManagedEvent(tx: Kysely<DB>, auth: AuthContext, id: string): Promise<EventRow & { now: Date; access: EventAccess }> {
+  const e = await lockVisibleEvent(tx, auth, id);
+  if (!canManageEvent(auth, e, e.access)) throw new AppError('forbidden');
+  return e;
+}
+
+/** The event if the person may manage it (read only, no lock); 404 or `forbidden` otherwise. */
+export async function requireManagedEvent(db: Kysely<DB>, auth: AuthContext, id: string): Promise<EventRow & { access: EventAccess }> {
+  const e = await requireVisibleEvent(db, auth, id);
+  if (!canManageEvent(auth, e, e.access)) throw new AppError('forbidden');
+  return e;
+}
+
 export async function getEvent(services: Services, auth: AuthContext, id: string): Promise<EventDetail> {
   await requireVisibleEvent(services.db, auth, id);
   return detail(services.db, auth, id);
@@ -169,10 +191,7 @@ export async function createEvent(services: Services, auth: AuthContext, actor: 
 
 export async function updateEvent(services: Services, auth: AuthContext, actor: Actor, id: string, body: UpdateEventBody): Promise<EventDetail> {
   await services.db.transaction().execute(async (tx) => {
-    const before = await lockEvent(tx, id);
-    const access = before ? await eventAccess(tx, auth, before) : 'none';
-    if (!before || access === 'none') throw notFound();
-    if (!canManageEvent(auth, before, access)) throw new AppError('forbidden');
+    const before = await lockManagedEvent(tx, auth, id);
     if (before.status === 'closed') throw new AppError('event_closed');
     if (body.typeId) await requireActiveItems(tx, 'event_types', before.organisation_id, [body.typeId], 'unknown_event_type');
     const startsAt = body.startsAt ? new Date(body.startsAt) : before.starts_at;
@@ -208,10 +227,7 @@ export async function updateEvent(services: Services, auth: AuthContext, actor: 
 
 export async function closeEvent(services: Services, auth: AuthContext, actor: Actor, id: string): Promise<EventDetail> {
   await services.db.transaction().execute(async (tx) => {
-    const e = await lockEvent(tx, id);
-    const access = e ? await eventAccess(tx, auth, e) : 'none';
-    if (!e || access === 'none') throw notFound();
-    if (!canManageEvent(auth, e, access)) throw new AppError('forbidden');
+    const e = await lockManagedEvent(tx, auth, id);
     if (e.status === 'closed') throw new AppError('event_closed');
     // The closing entry is the last one written while the event is open.
     await systemEntry(services, tx, auth, e, `Clôture de l’événement par ${auth.user.displayName}.`, true);
@@ -224,10 +240,7 @@ export async function closeEvent(services: Services, auth: AuthContext, actor: A
 
 export async function reopenEvent(services: Services, auth: AuthContext, actor: Actor, id: string, reason: string): Promise<EventDetail> {
   await services.db.transaction().execute(async (tx) => {
-    const e = await lockEvent(tx, id);
-    const access = e ? await eventAccess(tx, auth, e) : 'none';
-    if (!e || access === 'none') throw notFound();
-    if (!canManageEvent(auth, e, access)) throw new AppError('forbidden');
+    const e = await lockManagedEvent(tx, auth, id);
     if (e.status !== 'closed') throw new AppError('event_not_closed');
     await tx.updateTable('events').set({ status: 'active', closed_at: null, updated_at: sql`now()` }).where('id', '=', id).execute();
     await systemEntry(services, tx, auth, e, `Réouverture de l’événement par ${auth.user.displayName} : ${reason}`, true);

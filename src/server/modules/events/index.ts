@@ -1,5 +1,5 @@
 export { eventsHandlers } from './events.routes';
-export { requireVisibleEvent, presentSummary, typeVisible, afterAudienceChange, publishUpdated, systemEntry } from './events.service';
+export { requireVisibleEvent, lockVisibleEvent, lockManagedEvent, requireManagedEvent, presentSummary, typeVisible, afterAudienceChange, publishUpdated, systemEntry } from './events.service';
 export { canReadEvent, canWriteEvent, canManageEvent, eventAccess, visibleEventIdsSql, sharedEventIdsSql, hiddenOwnEventIdsSql, type EventAccess } from './events.policy';
 export { lockEvent, findEvent, ancestorsOf, eventSummaryQuery } from './events.repository';
 export { requireActiveItems, listCatalogue, createItem, updateItem } from './catalogue';

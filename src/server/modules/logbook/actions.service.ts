@@ -7,7 +7,7 @@ import { topicOf } from '../../../shared/realtime';
 import { actionStatusLabels, type Action, type ChangeActionStatusBody, type NewAction } from '../../../shared/schemas/actions';
 import type { Assignees } from '../../../shared/schemas/rights';
 import { recordAudit } from '../audit';
-import { canManageEvent, eventAccess, lockEvent, requireVisibleEvent, visibleEventIdsSql } from '../events';
+import { canManageEvent, lockVisibleEvent, requireVisibleEvent, visibleEventIdsSql } from '../events';
 import { appendEntry } from './chain';
 
 const OPEN = ['todo', 'doing'] as const;
@@ -152,9 +152,8 @@ export async function changeActionStatus(services: Services, auth: AuthContext, 
   await services.db.transaction().execute(async (tx) => {
     const a = await tx.selectFrom('actions').selectAll().where('id', '=', actionId).executeTakeFirst();
     if (!a) throw notFound();
-    const e = await lockEvent(tx, a.event_id);
-    const access = e ? await eventAccess(tx, auth, e) : 'none';
-    if (!e || access === 'none') throw notFound();
+    const e = await lockVisibleEvent(tx, auth, a.event_id);
+    const access = e.access;
     const current = await tx.selectFrom('actions').selectAll().where('id', '=', actionId).forUpdate().executeTakeFirstOrThrow();
     const holds = current.assignee_function_id
       ? (await tx.selectFrom('user_functions').select('function_id').where('user_id', '=', auth.user.id).where('function_id', '=', current.assignee_function_id).executeTakeFirst()) !== undefined

@@ -11,17 +11,15 @@ import {
   type VerifyResult,
 } from '../../../shared/schemas/logbook';
 import { recordAudit } from '../audit';
-import { eventAccess, hiddenOwnEventIdsSql, lockEvent, requireActiveItems, requireVisibleEvent, sharedEventIdsSql } from '../events';
+import { hiddenOwnEventIdsSql, lockVisibleEvent, requireActiveItems, requireVisibleEvent, sharedEventIdsSql } from '../events';
 import { appendEntry, verifyChain } from './chain';
 import { presentEntries } from './entries.presenter';
 import { insertAction, publishAction } from './actions.service';
 
 export async function createEntry(services: Services, auth: AuthContext, actor: Actor, eventId: string, body: CreateEntryBody): Promise<Entry> {
   const row = await services.db.transaction().execute(async (tx) => {
-    const event = await lockEvent(tx, eventId);
-    const access = event ? await eventAccess(tx, auth, event) : 'none';
-    if (!event || access === 'none') throw notFound();
-    if (access !== 'write') throw new AppError('forbidden');
+    const event = await lockVisibleEvent(tx, auth, eventId);
+    if (event.access !== 'write') throw new AppError('forbidden');
     if (event.status === 'closed') throw new AppError('event_closed');
 
     const occurredAt = body.occurredAt ? new Date(body.occurredAt) : event.now;

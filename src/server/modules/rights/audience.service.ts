@@ -13,7 +13,7 @@ import {
   type TypeAudience,
 } from '../../../shared/schemas/rights';
 import { recordAudit } from '../audit';
-import { afterAudienceChange, eventAccess, canManageEvent, lockEvent, publishUpdated, systemEntry } from '../events';
+import { afterAudienceChange, eventAccess, lockManagedEvent, publishUpdated, requireManagedEvent, systemEntry } from '../events';
 
 type Scope = { eventTypeId: string } | { eventId: string };
 
@@ -148,16 +148,8 @@ async function effective(db: Kysely<DB>, eventId: string): Promise<string> {
   return `${parts.join(' ; puis ')}. Les administrateurs voient tout ; les partenaires, ce qui leur est partagé.`;
 }
 
-async function requireManaged(db: Kysely<DB>, auth: AuthContext, eventId: string) {
-  const e = await db.selectFrom('events').selectAll().where('id', '=', eventId).executeTakeFirst();
-  const access = e ? await eventAccess(db, auth, e) : 'none';
-  if (!e || access === 'none') throw notFound();
-  if (!canManageEvent(auth, e, access)) throw new AppError('forbidden');
-  return e;
-}
-
 export async function getEventAudience(services: Services, auth: AuthContext, eventId: string): Promise<EventAudience> {
-  const e = await requireManaged(services.db, auth, eventId);
+  const e = await requireManagedEvent(services.db, auth, eventId);
   const [grants, eff, c] = await Promise.all([
     e.audience === 'restricted' ? grantsOf(services.db, { eventId }) : Promise.resolve([]),
     effective(services.db, eventId),
@@ -172,10 +164,7 @@ export async function getEventAudience(services: Services, auth: AuthContext, ev
  */
 export async function putEventAudience(services: Services, auth: AuthContext, actor: Actor, eventId: string, body: PutEventAudienceBody): Promise<EventAudience> {
   await services.db.transaction().execute(async (tx) => {
-    const e = await lockEvent(tx, eventId);
-    const access = e ? await eventAccess(tx, auth, e) : 'none';
-    if (!e || access === 'none') throw notFound();
-    if (!canManageEvent(auth, e, access)) throw new AppError('forbidden');
+    const e = await lockManagedEvent(tx, auth, eventId);
     if (e.status === 'closed') throw new AppError('event_closed');
     if (e.parent_id && body.mode === 'organisation') throw new AppError('audience_sub_event');
     const grants = body.mode === 'restricted' ? await checkGrants(tx, e.organisation_id, body.grants) : [];

@@ -13,7 +13,7 @@ import {
 } from '../../../shared/schemas/rights';
 import { recordAudit } from '../audit';
 import { authenticate, insertGuestSession, type LoginResult } from '../auth';
-import { canManageEvent, eventAccess, lockEvent, systemEntry } from '../events';
+import { lockEvent, lockManagedEvent, requireManagedEvent, systemEntry } from '../events';
 import { appendEntry } from '../logbook';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -49,16 +49,8 @@ function linksQuery(db: Kysely<DB>) {
     .select(sql<string[]>`coalesce((SELECT array_agg(DISTINCT g.name) FROM guest_sessions g WHERE g.link_id = l.id), '{}')`.as('guests'));
 }
 
-async function requireManaged(db: Kysely<DB>, auth: AuthContext, eventId: string) {
-  const e = await db.selectFrom('events').selectAll().where('id', '=', eventId).executeTakeFirst();
-  const access = e ? await eventAccess(db, auth, e) : 'none';
-  if (!e || access === 'none') throw notFound();
-  if (!canManageEvent(auth, e, access)) throw new AppError('forbidden');
-  return e;
-}
-
 export async function listGuestLinks(services: Services, auth: AuthContext, eventId: string): Promise<GuestLink[]> {
-  await requireManaged(services.db, auth, eventId);
+  await requireManagedEvent(services.db, auth, eventId);
   const rows = await linksQuery(services.db).where('l.event_id', '=', eventId).orderBy('l.created_at', 'desc').execute();
   const now = new Date();
   return rows.map((r) => present(r, now));
@@ -76,10 +68,7 @@ export async function createGuestLink(services: Services, auth: AuthContext, act
   }
   const token = randomBytes(16).toString('base64url');
   const id = await services.db.transaction().execute(async (tx) => {
-    const e = await lockEvent(tx, eventId);
-    const access = e ? await eventAccess(tx, auth, e) : 'none';
-    if (!e || access === 'none') throw notFound();
-    if (!canManageEvent(auth, e, access)) throw new AppError('forbidden');
+    const e = await lockManagedEvent(tx, auth, eventId);
     if (e.status === 'closed') throw new AppError('event_closed');
     const row = await tx
       .insertInto('guest_links')
@@ -114,10 +103,7 @@ export async function revokeGuestLink(services: Services, auth: AuthContext, act
   await services.db.transaction().execute(async (tx) => {
     const link = await tx.selectFrom('guest_links').selectAll().where('id', '=', linkId).forUpdate().executeTakeFirst();
     if (!link) throw notFound();
-    const e = await lockEvent(tx, link.event_id);
-    const access = e ? await eventAccess(tx, auth, e) : 'none';
-    if (!e || access === 'none') throw notFound();
-    if (!canManageEvent(auth, e, access)) throw new AppError('forbidden');
+    const e = await lockManagedEvent(tx, auth, link.event_id);
     if (link.revoked_at) return; // already revoked: nothing more to do
     await tx.updateTable('guest_links').set({ revoked_at: sql`now()`, revoked_by: auth.user.id }).where('id', '=', linkId).execute();
     // Sessions stay (names shown in the list) but no longer authenticate: the link is checked on every request.

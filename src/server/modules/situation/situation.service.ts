@@ -15,7 +15,7 @@ import {
   type SituationVersion,
 } from '../../../shared/schemas/situation';
 import { recordAudit } from '../audit';
-import { eventAccess, lockEvent, publishUpdated, requireVisibleEvent, systemEntry, typeVisible } from '../events';
+import { lockVisibleEvent, publishUpdated, requireVisibleEvent, systemEntry, typeVisible } from '../events';
 
 /** The versions kept in one answer (newest first); a crisis rarely goes beyond a few dozen. */
 const MAX_VERSIONS = 200;
@@ -90,10 +90,8 @@ export async function getSituation(services: Services, auth: AuthContext, eventI
  */
 export async function putSituation(services: Services, auth: AuthContext, actor: Actor, eventId: string, body: PutSituationBody): Promise<Situation> {
   await services.db.transaction().execute(async (tx) => {
-    const e = await lockEvent(tx, eventId);
-    const access = e ? await eventAccess(tx, auth, e) : 'none';
-    if (!e || access === 'none') throw notFound();
-    if (access !== 'write' || auth.guest) throw new AppError('forbidden');
+    const e = await lockVisibleEvent(tx, auth, eventId);
+    if (e.access !== 'write' || auth.guest) throw new AppError('forbidden');
     if (e.status === 'closed') throw new AppError('event_closed');
     const form = await formOf(tx, e.type_id);
     const values: Record<string, SituationValue> = {};

@@ -5,7 +5,7 @@ import { api, errorMessage } from '../../api/client';
 import { useRealtimeTopic } from '../../api/realtime';
 import { t } from '../../i18n';
 import { useSession } from '../../session';
-import { Alert } from '../Alert';
+import { RetryAlert } from '../Alert';
 import { Icon } from '../Icon';
 import { ActionList, useNow } from './ActionBits';
 import { isOpen, isOverdue, localCanChange, mergeAction, sortActions } from './actionUtils';
@@ -147,14 +147,7 @@ export function EventActionsTabs({ event, tab, onTab, onJump }: EventActionsTabs
             </div>
           </div>
           <p className="muted event-actions-panel__intro">{t('actions.eventIntro')}</p>
-          {error ? (
-            <Alert tone="error">
-              {error}{' '}
-              <button type="button" className="link-button" onClick={() => void load()}>
-                {t('action.retry')}
-              </button>
-            </Alert>
-          ) : null}
+          <RetryAlert message={error} onRetry={() => void load()} />
           {actions === null && !error ? <p className="muted">{t('app.loading')}</p> : null}
           {actions !== null && shown.length === 0 ? <p className="empty">{scope === 'open' ? t('actions.emptyOpen') : t('actions.empty')}</p> : null}
           {shown.length > 0 ? (

@@ -3,7 +3,7 @@ import type { EventDetail } from '../../../shared';
 import type { AudienceGrant, EventAudience, EventAudienceMode } from '../../../shared/schemas/rights';
 import { api, errorMessage } from '../../api/client';
 import { t } from '../../i18n';
-import { Alert } from '../Alert';
+import { Alert, RetryAlert } from '../Alert';
 import { Dialog } from '../Dialog';
 import { Icon } from '../Icon';
 import { AudienceEditor } from './AudienceEditor';
@@ -99,14 +99,7 @@ export function EventAudienceDialog({ event, open, onClose, onChanged }: { event
       }
     >
       <div className="rights-dialog" data-testid="event-audience">
-        {loadError ? (
-          <Alert tone="error">
-            {loadError}{' '}
-            <button type="button" className="link-button" onClick={() => void load()}>
-              {t('action.retry')}
-            </button>
-          </Alert>
-        ) : null}
+        <RetryAlert message={loadError} onRetry={() => void load()} />
         {dirError ? <Alert tone="error">{dirError}</Alert> : null}
         {!audience && !loadError ? <p className="muted">{t('app.loading')}</p> : null}
         <div aria-live="polite">{done ? <Alert tone="success">{done}</Alert> : null}</div>

@@ -1,13 +1,14 @@
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { EventDetail } from '../../../shared';
 import { GUEST_LINK_MAX_DAYS, createGuestLinkBodySchema, type AccessLevel, type GuestLink } from '../../../shared/schemas/rights';
 import { ApiError, api, errorMessage, validate } from '../../api/client';
 import { formatDateTime, formatFull, formatRecent, fromParisInput, t, toParisInput } from '../../i18n';
 import { useSession } from '../../session';
-import { Alert, LiveMessage } from '../Alert';
+import { Alert, LiveMessage, RetryAlert } from '../Alert';
 import { ConfirmDialog, Dialog } from '../Dialog';
 import { TextField } from '../Field';
 import { Icon } from '../Icon';
+import { useCopy } from '../useCopy';
 import './rights.css';
 
 type Preset = '24h' | '7d' | 'custom';
@@ -68,27 +69,8 @@ function LinkItem({ link, onRevoke }: { link: GuestLink; onRevoke: () => void })
 function CreatedLink({ url, link, event, onDone }: { url: string; link: GuestLink; event: EventDetail; onDone: () => void }) {
   const session = useSession();
   const id = useId();
-  const inputRef = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const timer = setTimeout(() => setCopied(false), 2500);
-    return () => clearTimeout(timer);
-  }, [copied]);
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(url);
-      setCopied(true);
-    } catch {
-      inputRef.current?.select();
-      try {
-        setCopied(document.execCommand('copy'));
-      } catch {
-        setCopied(false);
-      }
-    }
-  }
+  const { copied, copy: copyText, inputRef } = useCopy();
+  const copy = () => copyText(url);
 
   const access = link.access === 'write' ? t('guests.mail.accessWrite') : t('guests.mail.accessRead');
   const subject = t('guests.mail.subject', { title: event.title });
@@ -322,14 +304,7 @@ export function GuestLinksDialog({ event, open, onClose }: { event: EventDetail;
               </button>
             </div>
             <div aria-live="polite">{done ? <Alert tone="success">{done}</Alert> : null}</div>
-            {loadError ? (
-              <Alert tone="error">
-                {loadError}{' '}
-                <button type="button" className="link-button" onClick={() => void load()}>
-                  {t('action.retry')}
-                </button>
-              </Alert>
-            ) : null}
+            <RetryAlert message={loadError} onRetry={() => void load()} />
             {links === null && !loadError ? <p className="muted">{t('app.loading')}</p> : null}
             {links && links.length === 0 ? <p className="empty">{t('guests.empty')}</p> : null}
             {active.length > 0 ? (

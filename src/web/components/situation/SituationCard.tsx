@@ -5,7 +5,7 @@ import { api, errorMessage } from '../../api/client';
 import { useRealtimeTopic } from '../../api/realtime';
 import { formatDateTime, formatFull, t } from '../../i18n';
 import { useSession } from '../../session';
-import { Alert } from '../Alert';
+import { RetryAlert } from '../Alert';
 import { Icon } from '../Icon';
 import { SituationFormDialog } from './SituationFormDialog';
 import { SituationHistoryDialog } from './SituationHistoryDialog';
@@ -146,14 +146,7 @@ export function SituationCard({ event, isPhone }: SituationCardProps) {
         <div aria-live="polite" className="visually-hidden">
           {announce}
         </div>
-        {error ? (
-          <Alert tone="error">
-            {error}{' '}
-            <button type="button" className="link-button" onClick={() => void load()}>
-              {t('action.retry')}
-            </button>
-          </Alert>
-        ) : null}
+        <RetryAlert message={error} onRetry={() => void load()} />
 
         {latest ? (
           <details className="situation__details" open={!isPhone || undefined}>

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { SituationForm } from '../../../shared/schemas/situation';
 import { api, errorMessage } from '../../api/client';
 import { formatDateTime, t } from '../../i18n';
-import { Alert } from '../Alert';
+import { Alert, RetryAlert } from '../Alert';
 import { Icon } from '../Icon';
 import { SituationFormEditor } from './SituationFormEditor';
 import './situation-form-editor.css';
@@ -67,14 +67,7 @@ export function TypeSituationForm({ typeId, typeName }: { typeId: string; typeNa
           </button>
         ) : null}
       </div>
-      {loadError ? (
-        <Alert tone="error">
-          {loadError}{' '}
-          <button type="button" className="link-button" onClick={() => void load()}>
-            {t('action.retry')}
-          </button>
-        </Alert>
-      ) : null}
+      <RetryAlert message={loadError} onRetry={() => void load()} />
       {!form && !loadError ? <p className="muted">{t('app.loading')}</p> : null}
       {form ? (
         <SituationFormEditor

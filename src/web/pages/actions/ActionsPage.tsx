@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { actionStatusLabels, type Action } from '../../../shared/schemas/actions';
 import { api, errorMessage } from '../../api/client';
-import { Alert } from '../../components/Alert';
+import { Alert, RetryAlert } from '../../components/Alert';
 import { Icon } from '../../components/Icon';
 import { ActionList, useNow } from '../../components/actions/ActionBits';
 import { isOverdue, sortActions } from '../../components/actions/actionUtils';
@@ -160,14 +160,7 @@ export function ActionsPage() {
       </div>
 
       <div aria-live="polite">{notice ? <Alert tone="success">{notice}</Alert> : null}</div>
-      {error ? (
-        <Alert tone="error">
-          {error}{' '}
-          <button type="button" className="link-button" onClick={() => void load()}>
-            {t('action.retry')}
-          </button>
-        </Alert>
-      ) : null}
+      <RetryAlert message={error} onRetry={() => void load()} />
       {actions === null && !error ? <p className="muted">{t('app.loading')}</p> : null}
       {actions !== null && sorted.length === 0 ? <p className="empty">{scope === 'mine' ? t('actions.emptyMine') : t('actions.emptyOpen')}</p> : null}
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { auditActionLabels, type AuditRecord } from '../../../shared';
 import { api, errorMessage } from '../../api/client';
-import { Alert } from '../../components/Alert';
+import { RetryAlert } from '../../components/Alert';
 import { SelectField } from '../../components/Field';
 import { formatDateTime, formatFull, t, type MessageKey } from '../../i18n';
 import { usePageTitle } from '../../usePageTitle';
@@ -92,14 +92,7 @@ export function AuditPage() {
         />
       </div>
 
-      {error ? (
-        <Alert tone="error">
-          {error}{' '}
-          <button type="button" className="link-button" onClick={() => void load(records && records.length ? nextBefore : null)}>
-            {t('action.retry')}
-          </button>
-        </Alert>
-      ) : null}
+      <RetryAlert message={error} onRetry={() => void load(records && records.length ? nextBefore : null)} />
 
       {records === null && !error ? <p className="muted">{t('app.loading')}</p> : null}
       {records && records.length === 0 ? <p className="empty">{t('audit.empty')}</p> : null}

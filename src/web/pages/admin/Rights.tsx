@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import type { CatalogueItem } from '../../../shared';
 import type { AudienceGrant, TypeAudience, TypeAudienceMode } from '../../../shared/schemas/rights';
 import { ApiError, api, errorMessage } from '../../api/client';
-import { Alert } from '../../components/Alert';
+import { Alert, RetryAlert } from '../../components/Alert';
 import { Icon } from '../../components/Icon';
 import { useCatalogue } from '../../components/logbook/useCatalogue';
 import { AudienceEditor } from '../../components/rights/AudienceEditor';
@@ -102,14 +102,7 @@ function TypeAudienceCard({ type, directory }: { type: CatalogueItem; directory:
           </button>
         ) : null}
       </div>
-      {loadError ? (
-        <Alert tone="error">
-          {loadError}{' '}
-          <button type="button" className="link-button" onClick={() => void load()}>
-            {t('action.retry')}
-          </button>
-        </Alert>
-      ) : null}
+      <RetryAlert message={loadError} onRetry={() => void load()} />
       {!audience && !loadError ? <p className="muted">{t('app.loading')}</p> : null}
       {editing ? (
         <>

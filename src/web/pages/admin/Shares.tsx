@@ -9,7 +9,7 @@ import {
   type ShareableResourceType,
 } from '../../../shared';
 import { ApiError, api, errorMessage, validate } from '../../api/client';
-import { Alert, LiveMessage } from '../../components/Alert';
+import { LiveMessage, RetryAlert } from '../../components/Alert';
 import { ConfirmDialog } from '../../components/Dialog';
 import { SelectField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
@@ -146,14 +146,7 @@ export function SharesPage() {
         </div>
       </div>
 
-      {loadError ? (
-        <Alert tone="error">
-          {loadError}{' '}
-          <button type="button" className="link-button" onClick={() => void load()}>
-            {t('action.retry')}
-          </button>
-        </Alert>
-      ) : null}
+      <RetryAlert message={loadError} onRetry={() => void load()} />
       <LiveMessage tone="success" message={done} />
 
       {manage ? (

@@ -11,7 +11,7 @@ import {
 } from '../../../shared';
 import { ApiError, api, errorMessage, validate } from '../../api/client';
 import { useRealtimeTopic } from '../../api/realtime';
-import { Alert, LiveMessage } from '../../components/Alert';
+import { Alert, LiveMessage, RetryAlert } from '../../components/Alert';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { SelectField, TextField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
@@ -510,14 +510,7 @@ export function UsersPage() {
         />
       </div>
 
-      {loadError ? (
-        <Alert tone="error">
-          {loadError}{' '}
-          <button type="button" className="link-button" onClick={() => void load()}>
-            {t('action.retry')}
-          </button>
-        </Alert>
-      ) : null}
+      <RetryAlert message={loadError} onRetry={() => void load()} />
       {users === null && !loadError ? <p className="muted">{t('app.loading')}</p> : null}
 
       {users ? (

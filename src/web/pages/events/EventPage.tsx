@@ -3,7 +3,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { topicOf, type Entry, type EventDetail, type VerifyResult } from '../../../shared';
 import { ApiError, api, errorMessage } from '../../api/client';
 import { useRealtimeTopic, type Viewer } from '../../api/realtime';
-import { Alert } from '../../components/Alert';
+import { Alert, RetryAlert } from '../../components/Alert';
 import { ConfirmDialog } from '../../components/Dialog';
 import { SelectField, TextField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
@@ -789,14 +789,7 @@ function EventView({ id }: { id: string }) {
             ) : null}
 
             <div aria-live="polite">{notice ? <Alert tone="info">{notice}</Alert> : null}</div>
-            {pageError ? (
-              <Alert tone="error">
-                {pageError}{' '}
-                <button type="button" className="link-button" onClick={() => void (firstLoaded ? loadMore() : loadFirst(false))}>
-                  {t('action.retry')}
-                </button>
-              </Alert>
-            ) : null}
+            <RetryAlert message={pageError} onRetry={() => void (firstLoaded ? loadMore() : loadFirst(false))} />
             {!firstLoaded && !pageError ? <p className="muted">{t('app.loading')}</p> : null}
             {firstLoaded && entries.length === 0 ? <p className="empty">{filtered ? t('logbook.emptyFiltered') : t('logbook.empty')}</p> : null}
 

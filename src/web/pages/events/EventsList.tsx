@@ -4,7 +4,7 @@ import { eventStatusLabels, topicOf, type EventStatus, type EventSummary } from 
 import { useRealtimeTopic } from '../../api/realtime';
 import { AudienceBadge } from '../../components/rights/AudienceBadge';
 import { api, errorMessage } from '../../api/client';
-import { Alert } from '../../components/Alert';
+import { RetryAlert } from '../../components/Alert';
 import { SelectField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { NewEventDialog } from '../../components/logbook/EventDialogs';
@@ -168,14 +168,7 @@ export function EventsListPage() {
         </label>
       </div>
 
-      {loadError ? (
-        <Alert tone="error">
-          {loadError}{' '}
-          <button type="button" className="link-button" onClick={() => void load()}>
-            {t('action.retry')}
-          </button>
-        </Alert>
-      ) : null}
+      <RetryAlert message={loadError} onRetry={() => void load()} />
       {events === null && !loadError ? <p className="muted">{t('app.loading')}</p> : null}
 
       {events && open.length === 0 && closed.length === 0 ? <p className="empty">{t('events.empty')}</p> : null}
