@@ -47,6 +47,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
 
+/** Text decoded as Latin-1 where the bytes were Windows-1252: its 0x80–0x9F characters put back. */
+export function fixCp1252(text: string): string {
+  return text.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
+}
+
 function decodeCp1252(data: Buffer): string {
   let out = '';
   for (const b of data) out += b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80] : String.fromCharCode(b);
