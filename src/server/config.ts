@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MAP_LAYER_MAX_BYTES } from '../shared/schemas/map';
 
 const bool = (name: string) =>
   z
@@ -39,6 +40,7 @@ const envSchema = z.object({
     .default(32768),
   WEB_DIST_DIR: z.string().default('dist/web'),
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  MAP_LAYER_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(DEFAULT_MAP_LAYER_MAX_BYTES),
   /** Wait after a declaration before the detection refresh, to take the declarations of the same moment together; 0 = never by itself (tests). */
   DETECTION_REFRESH_DELAY_MS: z.coerce.number({ message: 'DETECTION_REFRESH_DELAY_MS attend un nombre de millisecondes' }).int().min(0).max(600_000).default(200),
   /** Validity of a commune contact's activation link. */
@@ -68,6 +70,8 @@ export type Config = Readonly<{
   scryptCost: number;
   webDistDir: string;
   attachmentMaxBytes: number;
+  /** Largest uploaded map layer file (GeoJSON or zipped shapefile). */
+  mapLayerMaxBytes: number;
   detectionRefreshDelayMs: number;
   activationLinkDays: number;
   publicUrl: string | undefined;
@@ -114,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     scryptCost: e.SCRYPT_COST,
     webDistDir: path.resolve(e.WEB_DIST_DIR),
     attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
+    mapLayerMaxBytes: e.MAP_LAYER_MAX_BYTES,
     detectionRefreshDelayMs: e.DETECTION_REFRESH_DELAY_MS,
     activationLinkDays: e.ACTIVATION_LINK_DAYS,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),

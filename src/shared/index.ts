@@ -16,3 +16,4 @@ export * from './schemas/onboarding';
 export * from './schemas/rights';
 export * from './schemas/situation';
 export * from './schemas/actions';
+export * from './schemas/map';

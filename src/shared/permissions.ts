@@ -41,9 +41,13 @@ export const permissions = [
   'collection.declare',
   'campaigns.manage',
   'communes.onboard',
+  'mapLayers.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
+// Map layers (`mapLayers.manage`): the organisation's GIS layers, shared by its events or attached to
+// one, are added, restyled and removed by administrators and coordinators; everyone who sees an
+// event sees its map. Perimeters drawn for an event are writes in the event (`logbook.write`).
 // Collection (collecte): the permission says what a role may do (`communes.onboard`: invite the
 // contacts of the department's communes, a prefecture's task); whose campaign or commune it is
 // is decided by the collection policy (a prefecture runs its campaigns, a commune sees those that
@@ -67,9 +71,10 @@ export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     'collection.declare',
     'campaigns.manage',
     'communes.onboard',
+    'mapLayers.manage',
   ]),
   // Coordinators run events: create, update and close them, manage tags and functions.
-  coordinator: new Set<Permission>([...everyone, 'users.read', 'shares.read', 'announcements.publish', 'events.manage', 'logbook.write', 'logbookCatalogue.manage', 'collection.declare', 'campaigns.manage', 'communes.onboard']),
+  coordinator: new Set<Permission>([...everyone, 'users.read', 'shares.read', 'announcements.publish', 'events.manage', 'logbook.write', 'logbookCatalogue.manage', 'collection.declare', 'campaigns.manage', 'communes.onboard', 'mapLayers.manage']),
   contributor: new Set<Permission>([...everyone, 'logbook.write', 'collection.declare']),
   reader: new Set<Permission>([...everyone]),
 };

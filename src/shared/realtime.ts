@@ -5,6 +5,7 @@ import { uuidSchema } from './schemas/common';
 import { campaignSummarySchema, declarationSchema } from './schemas/collection';
 import { situationVersionSchema } from './schemas/situation';
 import { actionSchema } from './schemas/actions';
+import { perimeterSchema } from './schemas/map';
 
 /**
  * Topics are strings "<kind>:<id>": `organisation:<orgId>` (members only: accounts changed...),
@@ -55,6 +56,23 @@ export const realtimeEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('actions.changed') }),
   /** On `event:<id>`: an action was created or changed status (`canChange` is false here: each client recomputes it). */
   z.object({ kind: z.literal('action.updated'), action: actionSchema }),
+  /**
+   * On `event:<id>`: a perimeter of the event's map was drawn, changed or removed (`perimeter` is
+   * null when removed). The main courante entry of the change arrives as `entry.created`.
+   */
+  z.object({
+    kind: z.literal('perimeter.changed'),
+    eventId: uuidSchema,
+    change: z.enum(['created', 'updated', 'deleted']),
+    perimeterId: uuidSchema,
+    perimeter: perimeterSchema.nullable(),
+  }),
+  /**
+   * Map layers were added, restyled or removed: on `organisation:<id>` for the layers shared by the
+   * organisation's events (`eventId` null), on `event:<id>` for those attached to the event. Maps reload
+   * their list of layers.
+   */
+  z.object({ kind: z.literal('mapLayers.changed'), eventId: uuidSchema.nullable() }),
   /** On `campaign:<id>` (members of the prefecture that runs it): a campaign created or changed. */
   z.object({ kind: z.literal('campaign.updated'), campaign: campaignSummarySchema }),
   /** On `campaign:<id>`: a declaration submitted or corrected. */

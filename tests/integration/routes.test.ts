@@ -19,6 +19,7 @@ import type { Announcement } from '../../src/shared/schemas/announcements';
 import type { Share } from '../../src/shared/schemas/organisations';
 import { countRows, expectError, expectStableError, send, serverErrors, signIn, WsClient, type Method } from './support';
 import { multipartBody, TINY_PNG } from '../fixtures/logbook';
+import { geojsonLambert93 } from '../fixtures/map';
 import { appendEntry } from '../../src/server/modules/logbook';
 import { lockEvent } from '../../src/server/modules/events';
 import { addDays, parisDateTime } from '../../src/server/modules/collection/paris-time';
@@ -87,6 +88,23 @@ const validBodies: { [K in BodyRouteId]: (c: Ctx, o: OrgFixture) => Promise<Body
   guestJoin: async (c, o) => ({ token: (await freshGuestLink(c, o)).token, name: 'Invitée de test' }),
   putSituation: async () => ({ severity: 3, values: { risque: 'Crue de la Mosson', tendance: 'Aggravation', personnes_exposees: 120 }, basedOnVersion: null }),
   changeActionStatus: async () => ({ status: 'doing', comment: 'Équipe partie' }),
+  createRemoteMapLayer: async () => ({
+    kind: 'wfs',
+    name: `Écoles ${suffix()}`,
+    url: 'https://sig.example.fr/geoserver/ows',
+    layerName: 'ville:ecoles',
+    version: '2.0.0',
+    crs: 'EPSG:2154',
+    style: { colour: '#1F5FA8', icon: 'school', labelField: 'nom' },
+  }),
+  updateMapLayer: async () => ({ name: `Couche renommée ${suffix()}`, style: { colour: '#d4121e', icon: 'health', labelField: 'nom' } }),
+  createPerimeter: async () => ({
+    category: 'evacuation',
+    label: 'Quartier Port-Marianne',
+    geometry: { type: 'Polygon', coordinates: [[[3.89, 43.6], [3.9, 43.6], [3.9, 43.61], [3.89, 43.6]]] },
+    style: { colour: '#d4121e', lineWidth: 3, lineDash: 'solid', fillOpacity: 0.25 },
+  }),
+  updatePerimeter: async () => ({ label: 'Avenue de la Mer fermée', category: 'traffic_closure', geometry: { type: 'LineString', coordinates: [[3.89, 43.6], [3.91, 43.59]] } }),
 };
 
 /** A live guest link of `o` on a fresh event (contributor access), with its raw token. */
@@ -215,6 +233,58 @@ async function freshAttachment(c: Ctx, o: OrgFixture): Promise<string> {
   return id;
 }
 
+/** An uploaded GeoJSON layer of `o` (two points, attribute `nom`), shared or attached to an event. */
+async function freshLayer(c: Ctx, o: OrgFixture, eventId: string | null = null): Promise<{ id: string; name: string }> {
+  const name = `Couche confidentielle ${suffix()}`;
+  const geojson = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { nom: `Lieu confidentiel ${name}` }, geometry: { type: 'Point', coordinates: [3.88, 43.61] } }] });
+  const { id } = await c.db
+    .insertInto('map_layers')
+    .values({
+      organisation_id: o.org.id,
+      event_id: eventId,
+      name,
+      kind: 'geojson',
+      file_name: 'lieux.geojson',
+      file_sha256: 'a'.repeat(64),
+      file_size: geojson.length,
+      source_crs: 'EPSG:4326',
+      crs_origin: 'default',
+      feature_count: 1,
+      geometry_types: ['Point'],
+      bbox: [3.88, 43.61, 3.88, 43.61],
+      attribute_names: ['nom'],
+      style: JSON.stringify({ colour: '#1f5fa8', icon: 'circle', labelField: null }),
+      created_by: o.users.coordinator.id,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await c.db.insertInto('map_layer_data').values({ layer_id: id, geojson, sha256: 'b'.repeat(64) }).execute();
+  return { id, name };
+}
+
+/** A perimeter drawn on a fresh event of `o`. */
+async function freshPerimeter(c: Ctx, o: OrgFixture): Promise<{ id: string; eventId: string; label: string }> {
+  const ev = await freshEvent(c, o);
+  const label = `Périmètre confidentiel ${suffix()}`;
+  const { id } = await c.db
+    .insertInto('event_perimeters')
+    .values({
+      organisation_id: o.org.id,
+      event_id: ev.id,
+      category: 'evacuation',
+      label,
+      geometry: JSON.stringify({ type: 'LineString', coordinates: [[3.88, 43.61], [3.89, 43.62]] }),
+      style: JSON.stringify({ colour: '#d4121e', lineWidth: 3, lineDash: 'solid', fillOpacity: 0.2 }),
+      created_by: o.users.coordinator.id,
+      created_by_name: o.users.coordinator.display_name,
+      updated_by: o.users.coordinator.id,
+      updated_by_name: o.users.coordinator.display_name,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id, eventId: ev.id, label };
+}
+
 const freshUser = (c: Ctx, o: OrgFixture) => buildUser(c.db, { organisationId: o.org.id, role: 'reader' });
 
 /** A valid request to every route, on the resources of organisation `o` (fresh targets where the call changes them). */
@@ -312,6 +382,22 @@ const requestFor: Record<RouteId, (c: Ctx, o: OrgFixture) => Promise<Req>> = {
   listEventActions: async (c, o) => ({ params: { id: (await freshAction(c, o)).eventId }, query: { status: 'all' } }),
   listActions: async () => ({ query: { status: 'open', mine: 'false' } }),
   changeActionStatus: async (c, o) => ({ params: { id: (await freshAction(c, o)).id }, body: await validBodies.changeActionStatus(c, o) }),
+  listMapLayers: async (c, o) => {
+    const ev = await freshEvent(c, o);
+    await freshLayer(c, o, ev.id);
+    return { query: { eventId: ev.id } };
+  },
+  getMapLayer: async (c, o) => ({ params: { id: (await freshLayer(c, o)).id } }),
+  getMapLayerFeatures: async (c, o) => ({ params: { id: (await freshLayer(c, o)).id } }),
+  uploadMapLayer: async () => ({ query: { crs: 'EPSG:2154' }, multipart: { fileName: 'lieux.geojson', contentType: 'application/geo+json', data: geojsonLambert93() } }),
+  createRemoteMapLayer: async (c, o) => ({ body: await validBodies.createRemoteMapLayer(c, o) }),
+  updateMapLayer: async (c, o) => ({ params: { id: (await freshLayer(c, o)).id }, body: await validBodies.updateMapLayer(c, o) }),
+  deleteMapLayer: async (c, o) => ({ params: { id: (await freshLayer(c, o)).id } }),
+  listPerimeters: async (c, o) => ({ params: { id: (await freshPerimeter(c, o)).eventId } }),
+  createPerimeter: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id }, body: await validBodies.createPerimeter(c, o) }),
+  updatePerimeter: async (c, o) => ({ params: { id: (await freshPerimeter(c, o)).id }, body: await validBodies.updatePerimeter(c, o) }),
+  deletePerimeter: async (c, o) => ({ params: { id: (await freshPerimeter(c, o)).id } }),
+  exportEventGeojson: async (c, o) => ({ params: { id: (await freshPerimeter(c, o)).eventId } }),
 };
 
 function urlOf(def: RouteDef, req: Req): string {
@@ -498,6 +584,10 @@ interface Cross {
   aInvitation: Awaited<ReturnType<typeof freshInvitation>>;
   aGuestLink: Awaited<ReturnType<typeof freshGuestLink>>;
   aAction: Awaited<ReturnType<typeof freshAction>>;
+  /** A's map: a layer shared by its events, one attached to `aEvent`, a perimeter drawn on `aEvent`. */
+  aLayer: Awaited<ReturnType<typeof freshLayer>>;
+  aEventLayer: Awaited<ReturnType<typeof freshLayer>>;
+  aPerimeter: Awaited<ReturnType<typeof freshPerimeter>>;
   /** Strings of A's private data that must never appear in an answer to B. */
   secrets: string[];
 }
@@ -838,6 +928,55 @@ const crossOrgCases: Record<RouteId, (x: Cross) => Promise<void>> = {
     expectNoSecretOf(x, res);
   },
   changeActionStatus: async (x) => void expectError(await send(c.t.app, await x.asB(), 'POST', `/api/actions/${x.aAction.id}/status`, { json: { status: 'done' } }), 'not_found'),
+  listMapLayers: async (x) => {
+    const s = await x.asB();
+    const own = await send(c.t.app, s, 'GET', '/api/map-layers');
+    expect(own.statusCode).toBe(200);
+    expect((own.json().layers as Array<{ organisationId: string }>).every((l) => l.organisationId === c.B.org.id)).toBe(true);
+    expectNoSecretOf(x, own);
+    expectError(await send(c.t.app, s, 'GET', `/api/map-layers?eventId=${x.aEvent.id}`), 'not_found');
+  },
+  getMapLayer: async (x) => {
+    const s = await x.asB();
+    for (const l of [x.aLayer, x.aEventLayer]) expectError(await send(c.t.app, s, 'GET', `/api/map-layers/${l.id}`), 'not_found');
+  },
+  getMapLayerFeatures: async (x) => {
+    const s = await x.asB();
+    for (const l of [x.aLayer, x.aEventLayer]) expectError(await send(c.t.app, s, 'GET', `/api/map-layers/${l.id}/features`), 'not_found');
+  },
+  uploadMapLayer: async (x) => {
+    const s = await x.asB();
+    const m = () => multipartBody('file', 'lieux.geojson', 'application/geo+json', geojsonLambert93());
+    const intoA = m();
+    expectError(await send(c.t.app, s, 'POST', `/api/map-layers/upload?eventId=${x.aEvent.id}`, { raw: intoA.payload, contentType: intoA.headers['content-type'] }), 'not_found');
+    const own = m();
+    const res = await send(c.t.app, s, 'POST', '/api/map-layers/upload', { raw: own.payload, contentType: own.headers['content-type'] });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ organisationId: c.B.org.id, eventId: null });
+  },
+  createRemoteMapLayer: async (x) => {
+    const body = await validBodies.createRemoteMapLayer(c, c.B);
+    expectError(await send(c.t.app, await x.asB(), 'POST', '/api/map-layers', { json: { ...body, eventId: x.aEvent.id } }), 'not_found');
+    expectError(await send(c.t.app, await x.asB(), 'POST', '/api/map-layers', { json: { ...body, organisationId: c.A.org.id } }), 'validation_failed');
+  },
+  updateMapLayer: async (x) => {
+    const s = await x.asB();
+    for (const l of [x.aLayer, x.aEventLayer]) expectError(await send(c.t.app, s, 'PATCH', `/api/map-layers/${l.id}`, { json: { name: 'Renommée par B' } }), 'not_found');
+  },
+  deleteMapLayer: async (x) => {
+    const s = await x.asB();
+    for (const l of [x.aLayer, x.aEventLayer]) expectError(await send(c.t.app, s, 'DELETE', `/api/map-layers/${l.id}`), 'not_found');
+  },
+  listPerimeters: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aPerimeter.eventId}/perimeters`), 'not_found'),
+  createPerimeter: async (x) =>
+    void expectError(await send(c.t.app, await x.asB(), 'POST', `/api/events/${x.aEvent.id}/perimeters`, { json: await validBodies.createPerimeter(c, c.B) }), 'not_found'),
+  updatePerimeter: async (x) => void expectError(await send(c.t.app, await x.asB(), 'PATCH', `/api/perimeters/${x.aPerimeter.id}`, { json: { label: 'Par B' } }), 'not_found'),
+  deletePerimeter: async (x) => void expectError(await send(c.t.app, await x.asB(), 'DELETE', `/api/perimeters/${x.aPerimeter.id}`), 'not_found'),
+  exportEventGeojson: async (x) => {
+    const res = await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aPerimeter.eventId}/export.geojson`);
+    expectError(res, 'not_found');
+    expectNoSecretOf(x, res);
+  },
 };
 
 async function listHoldsNothingOfA(x: Cross, url: string) {
@@ -904,6 +1043,9 @@ async function snapshotOf(orgId: string) {
       .orderBy('id')
       .execute(),
     detection: await db.selectFrom('collection_detection').selectAll().where('campaign_id', 'in', campaignsOf).orderBy('campaign_id').orderBy('area').orderBy('period_date').execute(),
+    mapLayers: await db.selectFrom('map_layers').selectAll().where('organisation_id', '=', orgId).orderBy('id').execute(),
+    mapLayerData: await db.selectFrom('map_layer_data').select(['layer_id', 'sha256']).where('layer_id', 'in', db.selectFrom('map_layers').select('id').where('organisation_id', '=', orgId)).orderBy('layer_id').execute(),
+    perimeters: await db.selectFrom('event_perimeters').selectAll().where('organisation_id', '=', orgId).orderBy('id').execute(),
     campaignRealtime: await db
       .selectFrom('realtime_messages')
       .select(['topic', 'seq'])
@@ -944,7 +1086,13 @@ describe('cross-organisation isolation', () => {
     const aInvitation = await freshInvitation(c, c.A);
     const aGuestLink = await freshGuestLink(c, c.A);
     const aAction = await freshAction(c, c.A);
+    const aLayer = await freshLayer(c, c.A);
+    const aEventLayer = await freshLayer(c, c.A, aEvent.id);
+    const aPerimeter = await freshPerimeter(c, c.A);
     x = {
+      aLayer,
+      aEventLayer,
+      aPerimeter,
       aInvitation,
       aGuestLink,
       aAction,
@@ -978,6 +1126,10 @@ describe('cross-organisation isolation', () => {
         aGuestLink.eventId,
         aAction.id,
         aAction.eventId,
+        ...[aLayer, aEventLayer].flatMap((l) => [l.id, l.name]),
+        aPerimeter.id,
+        aPerimeter.label,
+        aPerimeter.eventId,
       ],
     };
   });

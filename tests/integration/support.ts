@@ -118,6 +118,9 @@ export interface RowCounts {
   collection_detection: number;
   collection_detection_queue: number;
   commune_invitations: number;
+  map_layers: number;
+  map_layer_data: number;
+  event_perimeters: number;
 }
 
 /** Row counts of every table a request could write. */
@@ -151,7 +154,10 @@ export async function countRows(db: Kysely<DB>): Promise<RowCounts> {
            (SELECT count(*) FROM guest_sessions)::int AS guest_sessions,
            (SELECT count(*) FROM situation_forms)::int AS situation_forms,
            (SELECT count(*) FROM situation_reports)::int AS situation_reports,
-           (SELECT count(*) FROM actions)::int AS actions`.execute(db);
+           (SELECT count(*) FROM actions)::int AS actions,
+           (SELECT count(*) FROM map_layers)::int AS map_layers,
+           (SELECT count(*) FROM map_layer_data)::int AS map_layer_data,
+           (SELECT count(*) FROM event_perimeters)::int AS event_perimeters`.execute(db);
   return r.rows[0];
 }
 

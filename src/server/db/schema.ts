@@ -391,6 +391,57 @@ export interface CollectionDeclarationHistoryTable {
   reason: string;
 }
 
+export interface MapLayersTable {
+  id: Generated<string>;
+  organisation_id: string;
+  /** Null: shared by every event of the organisation. */
+  event_id: string | null;
+  name: string;
+  kind: 'geojson' | 'shapefile' | 'wfs' | 'wms';
+  file_name: string | null;
+  file_sha256: string | null;
+  file_size: number | null;
+  source_crs: 'EPSG:4326' | 'EPSG:3857' | 'EPSG:2154' | null;
+  crs_origin: 'declared' | 'chosen' | 'default' | null;
+  feature_count: number | null;
+  geometry_types: ColumnType<string[], string[] | undefined, string[]>;
+  /** [west, south, east, north] in degrees. */
+  bbox: number[] | null;
+  attribute_names: ColumnType<string[], string[] | undefined, string[]>;
+  url: string | null;
+  layer_name: string | null;
+  service_version: string | null;
+  remote_crs: 'EPSG:4326' | 'EPSG:3857' | 'EPSG:2154' | null;
+  style: Json;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface MapLayerDataTable {
+  layer_id: string;
+  /** A GeoJSON FeatureCollection in WGS 84, as sent by the API. */
+  geojson: string;
+  sha256: string;
+}
+
+export interface EventPerimetersTable {
+  id: Generated<string>;
+  organisation_id: string;
+  event_id: string;
+  category: 'evacuation' | 'traffic_closure' | 'confinement' | 'other';
+  label: string;
+  geometry: Json;
+  style: Json;
+  version: ColumnType<number, number | undefined, number>;
+  created_by: string | null;
+  created_by_name: string;
+  created_at: CreatedAt;
+  updated_by: string | null;
+  updated_by_name: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface DB {
   departments: DepartmentsTable;
   communes: CommunesTable;
@@ -426,6 +477,9 @@ export interface DB {
   situation_forms: SituationFormsTable;
   situation_reports: SituationReportsTable;
   actions: ActionsTable;
+  map_layers: MapLayersTable;
+  map_layer_data: MapLayerDataTable;
+  event_perimeters: EventPerimetersTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -440,6 +494,8 @@ export type EntryRow = Selectable<LogEntriesTable>;
 export type CatalogueRow = Selectable<CatalogueTable>;
 export type GuestLinkRow = Selectable<GuestLinksTable>;
 export type ActionRow = Selectable<ActionsTable>;
+export type MapLayerRow = Selectable<MapLayersTable>;
+export type PerimeterRow = Selectable<EventPerimetersTable>;
 export type CampaignRow = Selectable<CollectionCampaignsTable>;
 export type IndicatorRow = Selectable<CollectionIndicatorsTable>;
 export type DeclarationRow = Selectable<CollectionDeclarationsTable>;

@@ -30,6 +30,7 @@ import { rightsHandlers } from '../modules/rights';
 import { situationHandlers } from '../modules/situation';
 import { collectionHandlers, canSubscribeCampaign, DetectionRefresher, OverviewCache } from '../modules/collection';
 import { onboardingHandlers } from '../modules/onboarding';
+import { mapHandlers } from '../modules/map';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -52,6 +53,7 @@ export const allHandlers: RouteHandlers = {
   ...situationHandlers,
   ...collectionHandlers,
   ...onboardingHandlers,
+  ...mapHandlers,
 };
 
 /** Routes a user who must change a temporary password may still call. */

@@ -1,0 +1,67 @@
+import { actorOf } from '../../http/context';
+import { AppError } from '../../http/errors';
+import { defineHandlers } from '../../http/route';
+import * as layers from './layers.service';
+import * as perimeters from './perimeters.service';
+import { exportEventGeojson } from './export.service';
+
+const disposition = (kind: 'attachment' | 'inline', name: string) =>
+  `${kind}; filename="${name.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+
+/** Room for the multipart envelope around the file (boundaries, part headers). */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+export const mapHandlers = defineHandlers({
+  listMapLayers: async ({ auth, query, services }) => ({ layers: await layers.listLayers(services, auth, query.eventId) }),
+  getMapLayer: async ({ auth, params, services }) => layers.getLayer(services, auth, params.id),
+  getMapLayerFeatures: async ({ auth, params, req, reply, services }) => {
+    const out = await layers.getLayerFeatures(services, auth, params.id);
+    reply.header('etag', out.etag);
+    reply.header('cache-control', 'private, no-cache');
+    if (req.headers['if-none-match'] === out.etag) return reply.status(304).send();
+    reply.header('content-type', 'application/geo+json; charset=utf-8');
+    reply.header('content-disposition', disposition('inline', out.fileName));
+    return reply.send(out.geojson);
+  },
+  uploadMapLayer: async ({ auth, query, ip, req, reply, services }) => {
+    if (!req.isMultipart()) throw new AppError('unsupported_media_type');
+    // A body announced larger than the limit is refused before a byte of it is read; the
+    // connection is then closed rather than drained.
+    const announced = Number(req.headers['content-length'] ?? NaN);
+    if (Number.isFinite(announced) && announced > services.config.mapLayerMaxBytes + MULTIPART_OVERHEAD_BYTES) {
+      reply.header('connection', 'close');
+      throw new AppError('file_too_large', { maxBytes: services.config.mapLayerMaxBytes });
+    }
+    const file = await req.file({ limits: { fileSize: services.config.mapLayerMaxBytes + 1, files: 1, fields: 5 } });
+    const result = await layers.uploadLayer(services, auth, actorOf(auth, ip), query, file);
+    reply.status(201);
+    return result;
+  },
+  createRemoteMapLayer: async ({ auth, body, ip, reply, services }) => {
+    reply.status(201);
+    return layers.createRemoteLayer(services, auth, actorOf(auth, ip), body);
+  },
+  updateMapLayer: async ({ auth, params, body, ip, services }) => layers.updateLayer(services, auth, actorOf(auth, ip), params.id, body),
+  deleteMapLayer: async ({ auth, params, ip, reply, services }) => {
+    await layers.deleteLayer(services, auth, actorOf(auth, ip), params.id);
+    reply.status(204);
+  },
+
+  listPerimeters: async ({ auth, params, services }) => ({ perimeters: await perimeters.listPerimeters(services, auth, params.id) }),
+  createPerimeter: async ({ auth, params, body, ip, reply, services }) => {
+    reply.status(201);
+    return perimeters.createPerimeter(services, auth, actorOf(auth, ip), params.id, body);
+  },
+  updatePerimeter: async ({ auth, params, body, ip, services }) => perimeters.updatePerimeter(services, auth, actorOf(auth, ip), params.id, body),
+  deletePerimeter: async ({ auth, params, ip, reply, services }) => {
+    await perimeters.deletePerimeter(services, auth, actorOf(auth, ip), params.id);
+    reply.status(204);
+  },
+  exportEventGeojson: async ({ auth, params, reply, services }) => {
+    const out = await exportEventGeojson(services, auth, params.id);
+    reply.header('content-type', 'application/geo+json; charset=utf-8');
+    reply.header('content-disposition', disposition('attachment', out.fileName));
+    reply.header('cache-control', 'no-store');
+    return reply.send(out.body);
+  },
+});
