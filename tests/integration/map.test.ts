@@ -3,7 +3,7 @@
 // the main courante, live), the GeoJSON export, and bad input (nothing stored).
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { startTestApp, type Session, type TestApp } from '../helpers/app';
 import { buildOrganisation, buildUser, buildWorld } from '../fixtures/factories';
 import { multipartBody } from '../fixtures/logbook';
@@ -463,6 +463,43 @@ describe('perimeters', () => {
     // The coordinator, who sees the restricted sub-event, gets its place too.
     const forCoord = (await send(t.app, coord, 'GET', `/api/events/${root.id}/export.geojson`)).json() as Fc;
     expect(forCoord.features.map((f) => f.properties.title).filter(Boolean)).toContain('Cellule restreinte');
+  });
+});
+
+describe('entries that carry a position', () => {
+  it('an author places an entry (phone location or map click): kept in the hash, listed for the map, exported; a moved point breaks the chain', async () => {
+    const ev = await json<EventDetail>(await send(t.app, coord, 'POST', '/api/events', { json: { typeId: event.typeId, title: 'Feu de garrigue' } }), 201);
+    const placed = await json<Entry>(
+      await send(t.app, contrib, 'POST', `/api/events/${ev.id}/entries`, { json: { text: 'Départ de feu route de Mende', position: { lon: 3.8701234567, lat: 43.6356, accuracy: 15, source: 'device' } } }),
+      201,
+    );
+    expect(placed.position).toEqual({ lon: 3.8701235, lat: 43.6356, accuracy: 15, source: 'device' });
+    const clicked = await json<Entry>(await send(t.app, contrib, 'POST', `/api/events/${ev.id}/entries`, { json: { text: 'Point de regroupement', position: { lon: 3.86, lat: 43.63 } } }), 201);
+    expect(clicked.position).toEqual({ lon: 3.86, lat: 43.63, accuracy: null, source: 'map' });
+    await json(await send(t.app, contrib, 'POST', `/api/events/${ev.id}/entries`, { json: { text: 'Sans position' } }), 201);
+    const located = await json<{ entries: Entry[] }>(await send(t.app, reader, 'GET', `/api/events/${ev.id}/entries?located=true&limit=50`));
+    expect(located.entries.map((e) => e.text)).toEqual(['Point de regroupement', 'Départ de feu route de Mende']);
+    expect((await json<{ valid: boolean }>(await send(t.app, reader, 'GET', `/api/events/${ev.id}/verify`))).valid).toBe(true);
+    const fc = (await send(t.app, reader, 'GET', `/api/events/${ev.id}/export.geojson`)).json() as Fc;
+    const points = fc.features.filter((f) => f.properties.kind === 'entry');
+    expect(points.map((f) => [f.geometry.coordinates, f.properties.text, f.properties.positionSource])).toEqual([
+      [[3.8701235, 43.6356], 'Départ de feu route de Mende', 'device'],
+      [[3.86, 43.63], 'Point de regroupement', 'map'],
+    ]);
+    // Bad positions are refused, nothing stored.
+    const before = await countRows(db);
+    for (const position of [{ lon: 200, lat: 43 }, { lon: 3.8, lat: 95 }, { lon: 3.8 }, { lon: 3.8, lat: 43.6, accuracy: -1 }, { lon: 3.8, lat: 43.6, source: 'gps' }, [3.8, 43.6]]) {
+      expectError(await send(t.app, contrib, 'POST', `/api/events/${ev.id}/entries`, { json: { text: 'Mauvaise position', position } }), 'validation_failed');
+    }
+    expect(await countRows(db)).toEqual(before);
+    // Moving the point behind the application's back breaks the chain at that entry.
+    await db.transaction().execute(async (tx) => {
+      await sql`ALTER TABLE log_entries DISABLE TRIGGER log_entries_no_change`.execute(tx);
+      await sql`UPDATE log_entries SET position = jsonb_set(position, '{lon}', '3.9') WHERE id = ${placed.id}`.execute(tx);
+      await sql`ALTER TABLE log_entries ENABLE TRIGGER log_entries_no_change`.execute(tx);
+    });
+    const broken = await json<{ valid: boolean; firstInvalid: { id: string } }>(await send(t.app, reader, 'GET', `/api/events/${ev.id}/verify`));
+    expect(broken).toMatchObject({ valid: false, firstInvalid: { id: placed.id } });
   });
 });
 

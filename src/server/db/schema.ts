@@ -3,6 +3,7 @@ import type { OrganisationKind, Role } from '../../shared/permissions';
 import type { UserStatus } from '../../shared/schemas/users';
 import type { AnnouncementLevel } from '../../shared/schemas/announcements';
 import type { ShareAccess } from '../../shared/schemas/organisations';
+import type { EntryPosition } from '../../shared/schemas/logbook';
 
 /**
  * Typed view of the tables created by ./migrations, kept by hand (see docs/ARCHITECTURE.md);
@@ -258,6 +259,8 @@ export interface LogEntriesTable {
   search: ColumnType<unknown, never, never>;
   /** Set when a guest (no account) wrote the entry. */
   guest_id: ColumnType<string | null, string | null | undefined, never>;
+  /** `{ lon, lat, accuracy, source }` (WGS 84), in the entry's hash when set (migration 0008). */
+  position: ColumnType<EntryPosition | null, string | null | undefined, never>;
 }
 
 export interface AttachmentsTable {

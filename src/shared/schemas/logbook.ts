@@ -136,6 +136,19 @@ export const reopenEventBodySchema = z.strictObject({
 export const entryKinds = ['entry', 'correction', 'cancellation', 'system'] as const;
 export type EntryKind = (typeof entryKinds)[number];
 
+/** How an entry's position was given: the device's location (GPS of a phone) or a click on the map. */
+export const entryPositionSources = ['device', 'map'] as const;
+export type EntryPositionSource = (typeof entryPositionSources)[number];
+/** Where an entry's fact happened, in WGS 84; part of the entry's hash (immutable like its text). */
+export const entryPositionSchema = z.strictObject({
+  lon: z.number().min(-180).max(180),
+  lat: z.number().min(-90).max(90),
+  /** Radius of uncertainty in metres (a device's location), null when placed by hand. */
+  accuracy: z.number().min(0).max(100_000).nullable().default(null),
+  source: z.enum(entryPositionSources).default('map'),
+});
+export type EntryPosition = z.output<typeof entryPositionSchema>;
+
 export const attachmentSchema = z.object({ id: uuidSchema, fileName: z.string(), contentType: z.string(), sizeBytes: z.number().int(), sha256: z.string() });
 export type Attachment = z.infer<typeof attachmentSchema>;
 
@@ -161,6 +174,8 @@ export const entrySchema = z.object({
   byGuest: z.boolean(),
   /** The action this entry started, in its current state. */
   action: entryActionSchema.nullable(),
+  /** Where the fact happened (WGS 84), when the author placed it. */
+  position: z.object({ lon: z.number(), lat: z.number(), accuracy: z.number().nullable(), source: z.enum(entryPositionSources) }).nullable(),
   prevHash: z.string().nullable(),
   hash: z.string(),
 });
@@ -182,6 +197,8 @@ export const createEntryBodySchema = z.strictObject({
   kind: z.enum(['entry', 'correction', 'cancellation']).default('entry'),
   /** The entry is an action to follow up: who does it, by when. */
   action: newActionSchema.optional(),
+  /** Where the fact happened: the phone's location or a point clicked on the map. */
+  position: entryPositionSchema.nullable().optional(),
 });
 export type CreateEntryBody = z.infer<typeof createEntryBodySchema>;
 
@@ -197,6 +214,8 @@ export const entriesQuerySchema = z.strictObject({
   important: bool.optional(),
   from: isoDateTimeSchema.optional(),
   to: isoDateTimeSchema.optional(),
+  /** Only entries that carry a position (the event map pages through them). */
+  located: bool.optional(),
 });
 export const entriesPageSchema = z.object({ entries: z.array(entrySchema), nextBefore: z.number().int().nullable() });
 

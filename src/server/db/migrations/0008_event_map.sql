@@ -67,3 +67,11 @@ CREATE TABLE event_perimeters (
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX event_perimeters_event_idx ON event_perimeters (event_id);
+
+-- Where an entry's fact happened, when its author placed it (the phone's location or a click on
+-- the map): { lon, lat, accuracy, source } in WGS 84. Part of the entry's hash (canonical form v2,
+-- src/server/modules/logbook/chain.ts); entries without a position keep form v1 unchanged.
+-- Adding a column rewrites no row: the append-only trigger is not involved.
+ALTER TABLE log_entries ADD COLUMN position jsonb
+  CHECK (position IS NULL OR (jsonb_typeof(position->'lon') = 'number' AND jsonb_typeof(position->'lat') = 'number'));
+CREATE INDEX log_entries_located_idx ON log_entries (event_id, seq) WHERE position IS NOT NULL;

@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB, EntryRow, EventRow } from '../../db/schema';
 import type { RealtimeHub } from '../../realtime/hub';
 import { topicOf } from '../../../shared/realtime';
-import type { EntryKind } from '../../../shared/schemas/logbook';
+import type { EntryKind, EntryPosition } from '../../../shared/schemas/logbook';
 import { presentEntries } from './entries.presenter';
 
 /**
@@ -29,11 +29,16 @@ export interface ChainFields {
   attachmentHashes: string[];
   correctsId: string | null;
   prevHash: string | null;
+  /** Where the fact happened; absent or null for most entries. */
+  position?: EntryPosition | null;
 }
 
 export function entryHash(f: ChainFields): string {
+  // An entry without a position keeps version 1 of the canonical form, byte for byte: chains
+  // written before positions existed verify unchanged. With a position, version 2 adds it last.
+  const position = f.position ? [f.position.lon, f.position.lat, f.position.accuracy, f.position.source] : null;
   const canonical = JSON.stringify([
-    'vigie-logbook-v1',
+    position ? 'vigie-logbook-v2' : 'vigie-logbook-v1',
     f.eventId,
     f.seq,
     f.kind,
@@ -49,6 +54,7 @@ export function entryHash(f: ChainFields): string {
     f.attachmentHashes,
     f.correctsId,
     f.prevHash,
+    ...(position ? [position] : []),
   ]);
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
@@ -65,6 +71,8 @@ export interface AppendInput {
   tags: string[];
   attachments: Array<{ id: string; sha256: string }>;
   correctsId: string | null;
+  /** Where the fact happened (WGS 84), in the hash. */
+  position?: EntryPosition | null;
   /** A guest (invited by link, no account) wrote it: `authorId` is null, `authorName` says "(invité)". */
   guestId?: string | null;
   /** Writes that belong with the entry (an action it starts), before its realtime message is built. */
@@ -95,6 +103,7 @@ export async function appendEntry(tx: Kysely<DB>, realtime: RealtimeHub, event: 
     attachmentHashes: input.attachments.map((a) => a.sha256),
     correctsId: input.correctsId,
     prevHash: event.last_hash,
+    position: input.position ?? null,
   });
   const row = await tx
     .insertInto('log_entries')
@@ -117,6 +126,7 @@ export async function appendEntry(tx: Kysely<DB>, realtime: RealtimeHub, event: 
       prev_hash: event.last_hash,
       hash,
       guest_id: input.guestId ?? null,
+      position: input.position ? JSON.stringify(input.position) : null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -180,6 +190,7 @@ export async function verifyChain(db: Kysely<DB>, eventId: string): Promise<Chai
         attachmentHashes: r.attachment_hashes,
         correctsId: r.corrects_id,
         prevHash: r.prev_hash,
+        position: r.position,
       });
       if (recomputed !== r.hash) return fail('le contenu ne correspond plus à son empreinte (entrée modifiée)');
       prev = r.hash;

@@ -41,6 +41,7 @@ export async function presentEntries(db: Kysely<DB>, rows: EntryRow[]): Promise<
     correctedBy: byTarget.get(r.id) ?? [],
     byGuest: r.guest_id !== null,
     action: actionOf.get(r.id) ?? null,
+    position: r.position ?? null,
     prevHash: r.prev_hash,
     hash: r.hash,
   }));

@@ -69,13 +69,15 @@ export async function createEntry(services: Services, auth: AuthContext, actor: 
       tags: tags.map((t) => t.name),
       attachments,
       correctsId: body.corrects ?? null,
+      // Stored to 7 decimals (about 1 cm): what is hashed is what is read back.
+      position: body.position ? { ...body.position, lon: round7(body.position.lon), lat: round7(body.position.lat) } : null,
     });
     await recordAudit(tx, actor, {
       action: 'logbook.entry_created',
       entityType: 'log_entry',
       entityId: entry.id,
       organisationId: event.organisation_id,
-      changes: { eventId, seq: entry.seq, kind, correctsId: entry.corrects_id, ...(auth.guest ? { guest: auth.guest.name } : {}), ...(action ? { action } : {}) },
+      changes: { eventId, seq: entry.seq, kind, correctsId: entry.corrects_id, ...(auth.guest ? { guest: auth.guest.name } : {}), ...(action ? { action } : {}), ...(entry.position ? { position: entry.position } : {}) },
     });
     if (action) await publishAction(services, tx, entry.id);
     return entry;
@@ -94,7 +96,10 @@ export interface EntriesQuery {
   important?: boolean;
   from?: string;
   to?: string;
+  located?: boolean;
 }
+
+const round7 = (v: number) => Math.round(v * 1e7) / 1e7;
 
 /** Newest first, a page at a time: opening an event with 100,000 entries reads 50 rows by index. */
 export async function listEntries(services: Services, auth: AuthContext, eventId: string, q: EntriesQuery): Promise<{ entries: Entry[]; nextBefore: number | null }> {
@@ -106,6 +111,7 @@ export async function listEntries(services: Services, auth: AuthContext, eventId
   if (q.functionName) query = query.where('function_name', '=', q.functionName);
   if (q.source) query = query.where('source', 'ilike', `%${escapeLike(q.source)}%`);
   if (q.important !== undefined) query = query.where('important', '=', q.important);
+  if (q.located !== undefined) query = query.where('position', q.located ? 'is not' : 'is', null);
   if (q.from) query = query.where('occurred_at', '>=', new Date(q.from));
   if (q.to) query = query.where('occurred_at', '<=', new Date(q.to));
   const rows = await query.orderBy('seq', 'desc').limit(q.limit + 1).execute();

@@ -1,18 +1,19 @@
 import type { AuthContext, Services } from '../../http/context';
 import { perimeterCategoryLabels } from '../../../shared/schemas/map';
 import { requireVisibleEvent } from '../events';
-import { perimetersOf, visibleDescendants } from './map.repository';
+import { locatedEntries, perimetersOf, visibleDescendants } from './map.repository';
 import { presentPerimeter } from './perimeters.service';
 import { fileSlug } from './layers.service';
 
 /**
  * The event's own geometries as one GeoJSON FeatureCollection (RFC 7946, WGS 84): its place, its
- * perimeters, and the places of the sub-events the person may see. `properties.kind` tells them
- * apart (`event`, `perimeter`, `sub_event`); a GIS opens the file as it is.
+ * perimeters, the entries of its main courante that carry a position, and the places of the
+ * sub-events the person may see. `properties.kind` tells them apart (`event`, `perimeter`,
+ * `entry`, `sub_event`); a GIS opens the file as it is.
  */
 export async function exportEventGeojson(services: Services, auth: AuthContext, eventId: string): Promise<{ fileName: string; body: string }> {
   const e = await requireVisibleEvent(services.db, auth, eventId);
-  const [perimeters, children] = await Promise.all([perimetersOf(services.db, eventId), visibleDescendants(services.db, auth, eventId)]);
+  const [perimeters, children, entries] = await Promise.all([perimetersOf(services.db, eventId), visibleDescendants(services.db, auth, eventId), locatedEntries(services.db, eventId)]);
   const features: unknown[] = [];
   if (e.place) {
     features.push({
@@ -44,6 +45,30 @@ export async function exportEventGeojson(services: Services, auth: AuthContext, 
         createdAt: p.createdAt,
         updatedByName: p.updatedByName,
         updatedAt: p.updatedAt,
+      },
+    });
+  }
+  for (const en of entries) {
+    const p = en.position!;
+    features.push({
+      type: 'Feature',
+      id: `entry:${en.id}`,
+      geometry: { type: 'Point', coordinates: [p.lon, p.lat] },
+      properties: {
+        kind: 'entry',
+        entryId: en.id,
+        eventId,
+        seq: en.seq,
+        entryKind: en.kind,
+        occurredAt: en.occurred_at.toISOString(),
+        authorName: en.author_name,
+        functionName: en.function_name,
+        source: en.source,
+        text: en.text,
+        important: en.important,
+        correctsId: en.corrects_id,
+        positionSource: p.source,
+        accuracy: p.accuracy,
       },
     });
   }

@@ -53,6 +53,17 @@ export async function findPerimeter(db: Kysely<DB>, id: string, lock = false): P
   return q.executeTakeFirst();
 }
 
+/** The event's entries that carry a position, oldest first (the map's points of the main courante). */
+export async function locatedEntries(db: Kysely<DB>, eventId: string) {
+  return db
+    .selectFrom('log_entries')
+    .select(['id', 'seq', 'kind', 'occurred_at', 'author_name', 'function_name', 'source', 'text', 'important', 'corrects_id', 'position'])
+    .where('event_id', '=', eventId)
+    .where('position', 'is not', null)
+    .orderBy('seq')
+    .execute();
+}
+
 /** The event's sub-events (at any depth) that the person may see, with their place. */
 export async function visibleDescendants(db: Kysely<DB>, auth: AuthContext, eventId: string) {
   const r = await sql<{ id: string; parent_id: string; title: string; status: string; severity: number; place: unknown }>`
