@@ -19,7 +19,7 @@ import {
 import { recordAudit } from '../audit';
 import { canManageEvent, requireVisibleEvent } from '../events';
 import { readLayerFile, reprojectLayer, resolveCrs } from './layer-file';
-import { findLayer, layerFeatures, visibleLayersQuery, type LayerListRow } from './map.repository';
+import { findLayer, layerFeatures, layerFeaturesHash, visibleLayersQuery, type LayerListRow } from './map.repository';
 
 /**
  * Who may change a layer: a member holding `mapLayers.manage` (administrators, coordinators) of the
@@ -78,12 +78,26 @@ export async function getLayer(services: Services, auth: AuthContext, id: string
   return presentLayer(auth, await requireVisibleLayer(services.db, auth, id));
 }
 
-export async function getLayerFeatures(services: Services, auth: AuthContext, id: string): Promise<{ geojson: string; etag: string; fileName: string }> {
+/**
+ * The stored features of an uploaded layer, or only their ETag when the map already holds them
+ * (`ifNoneMatch`): the text, megabytes for a large layer, is then not even read.
+ */
+export async function getLayerFeatures(
+  services: Services,
+  auth: AuthContext,
+  id: string,
+  ifNoneMatch: string | undefined,
+): Promise<{ etag: string; fileName: string; geojson: string | null }> {
   const l = await requireVisibleLayer(services.db, auth, id);
   if (l.kind === 'wfs' || l.kind === 'wms') throw new AppError('map_layer_remote');
-  const data = await layerFeatures(services.db, id);
-  if (!data) throw notFound();
-  return { geojson: data.geojson, etag: `"${data.sha256}"`, fileName: `${fileSlug(l.name)}.geojson` };
+  const sha256 = await layerFeaturesHash(services.db, id);
+  if (!sha256) throw notFound();
+  const etag = `"${sha256}"`;
+  const fileName = `${fileSlug(l.name)}.geojson`;
+  if (ifNoneMatch === etag) return { etag, fileName, geojson: null };
+  const geojson = await layerFeatures(services.db, id);
+  if (geojson === undefined) throw notFound();
+  return { etag, fileName, geojson };
 }
 
 export function fileSlug(name: string): string {

@@ -39,8 +39,12 @@ export async function findLayer(db: Kysely<DB>, auth: AuthContext, id: string, l
   return q.executeTakeFirst();
 }
 
-export async function layerFeatures(db: Kysely<DB>, id: string): Promise<{ geojson: string; sha256: string } | undefined> {
-  return db.selectFrom('map_layer_data').select(['geojson', 'sha256']).where('layer_id', '=', id).executeTakeFirst();
+export async function layerFeaturesHash(db: Kysely<DB>, id: string): Promise<string | undefined> {
+  return (await db.selectFrom('map_layer_data').select('sha256').where('layer_id', '=', id).executeTakeFirst())?.sha256;
+}
+
+export async function layerFeatures(db: Kysely<DB>, id: string): Promise<string | undefined> {
+  return (await db.selectFrom('map_layer_data').select('geojson').where('layer_id', '=', id).executeTakeFirst())?.geojson;
 }
 
 export async function perimetersOf(db: Kysely<DB>, eventId: string): Promise<PerimeterRow[]> {

@@ -15,10 +15,11 @@ export const mapHandlers = defineHandlers({
   listMapLayers: async ({ auth, query, services }) => ({ layers: await layers.listLayers(services, auth, query.eventId) }),
   getMapLayer: async ({ auth, params, services }) => layers.getLayer(services, auth, params.id),
   getMapLayerFeatures: async ({ auth, params, req, reply, services }) => {
-    const out = await layers.getLayerFeatures(services, auth, params.id);
+    const inm = req.headers['if-none-match'];
+    const out = await layers.getLayerFeatures(services, auth, params.id, typeof inm === 'string' ? inm : undefined);
     reply.header('etag', out.etag);
     reply.header('cache-control', 'private, no-cache');
-    if (req.headers['if-none-match'] === out.etag) return reply.status(304).send();
+    if (out.geojson === null) return reply.status(304).send();
     reply.header('content-type', 'application/geo+json; charset=utf-8');
     reply.header('content-disposition', disposition('inline', out.fileName));
     return reply.send(out.geojson);
