@@ -242,6 +242,12 @@ describe('layers uploaded from files', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(await countRows(db)).toEqual(before);
 
+    // 12 MiB (beyond the 10 MiB of attachments, within the 20 MiB of map layers) is accepted.
+    const padded = Buffer.concat([geojsonLambert93(), Buffer.alloc(12 * 1024 * 1024, 0x20)]);
+    expect((await json<MapLayer>(await upload(admin, padded, { fileName: 'grand.geojson' }), 201)).source!.sizeBytes).toBe(padded.length);
+    const { id: paddedId } = await db.selectFrom('map_layers').select('id').where('file_name', '=', 'grand.geojson').executeTakeFirstOrThrow();
+    expect((await send(t.app, admin, 'DELETE', `/api/map-layers/${paddedId}`)).statusCode).toBe(204);
+
     // Within the announced size, the limit still holds while reading (here 2 KiB).
     const small = await startTestApp({ REQUESTS_PER_MINUTE: '1000000', MAP_LAYER_MAX_BYTES: '2048' }, t.db);
     try {
