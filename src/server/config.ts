@@ -47,6 +47,14 @@ const envSchema = z.object({
   ACTIVATION_LINK_DAYS: z.coerce.number({ message: 'ACTIVATION_LINK_DAYS attend un nombre de jours' }).int().min(1).max(90).default(14),
   /** Public address of the application, for the links it hands out (activation); by default the address the request came to. */
   PUBLIC_URL: z.string().url({ message: 'PUBLIC_URL attend une adresse complète, par exemple https://vigie.prefecture.gouv.fr' }).optional(),
+  /** Optional background of the maps: tile address with {z}, {x} and {y} (XYZ); none by default (offline outlines only). */
+  MAP_BACKGROUND_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/\s@]+\/\S*\{z\}\S*\{x\}\S*\{y\}/, { message: 'MAP_BACKGROUND_URL attend une adresse de tuiles http(s) avec {z}, {x} et {y}, par exemple https://tuiles.exemple.fr/{z}/{x}/{y}.png' })
+    .optional(),
+  MAP_BACKGROUND_ATTRIBUTION: z.string().max(300).optional(),
+  /** Wait for a remote WFS or WMS service, relayed by the server. */
+  MAP_REMOTE_TIMEOUT_MS: z.coerce.number({ message: 'MAP_REMOTE_TIMEOUT_MS attend un nombre de millisecondes' }).int().min(500).max(120_000).default(10_000),
 });
 
 export type Config = Readonly<{
@@ -75,6 +83,10 @@ export type Config = Readonly<{
   detectionRefreshDelayMs: number;
   activationLinkDays: number;
   publicUrl: string | undefined;
+  /** XYZ tile address of the optional map background (its origin is allowed in the CSP's img-src). */
+  mapBackgroundUrl: string | undefined;
+  mapBackgroundAttribution: string | undefined;
+  mapRemoteTimeoutMs: number;
 }>;
 
 export class ConfigError extends Error {
@@ -122,5 +134,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     detectionRefreshDelayMs: e.DETECTION_REFRESH_DELAY_MS,
     activationLinkDays: e.ACTIVATION_LINK_DAYS,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    mapBackgroundUrl: e.MAP_BACKGROUND_URL,
+    mapBackgroundAttribution: e.MAP_BACKGROUND_ATTRIBUTION,
+    mapRemoteTimeoutMs: e.MAP_REMOTE_TIMEOUT_MS,
   });
 }

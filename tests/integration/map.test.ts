@@ -13,6 +13,7 @@ import { topicOf } from '../../src/shared/realtime';
 import type { EventDetail, Entry } from '../../src/shared/schemas/logbook';
 import type { MapLayer, Perimeter } from '../../src/shared/schemas/map';
 import { countRows, expectError, send, serverErrors, signIn, WsClient } from './support';
+import { FAKE_WFS_POINTS, startFakeOgc, type FakeOgc } from '../fixtures/ogc';
 
 let t: TestApp;
 let db: Kysely<DB>;
@@ -320,6 +321,133 @@ describe('remote layers, styles, deletion, visibility', () => {
     const partner = await buildOrganisation(db, { kind: 'partner' });
     const p = await signIn(t.app, (await buildUser(db, { organisationId: partner.id, role: 'administrator' })).email);
     expect((await json<{ layers: MapLayer[] }>(await send(t.app, p, 'GET', '/api/map-layers'))).layers).toEqual([]);
+  });
+});
+
+describe('remote layers relayed by the server (fake WFS / WMS on loopback)', () => {
+  let ogc: FakeOgc;
+  beforeAll(async () => {
+    ogc = await startFakeOgc();
+  });
+  afterAll(async () => ogc.close());
+  const remote = async (o: { kind: 'wfs' | 'wms'; path: string; version: string; crs: string }) =>
+    json<MapLayer>(
+      await send(t.app, coord, 'POST', '/api/map-layers', { json: { kind: o.kind, name: `${o.kind} ${o.path} ${o.crs}`, url: `${ogc.url}${o.path}?MAP=/srv/qgis/ville.qgs&request=GetCapabilities`, layerName: 'ville:postes', version: o.version, crs: o.crs } }),
+      201,
+    );
+
+  it('WFS in Lambert-93: the server asks the stored address in the layer’s projection and answers WGS 84 features at the right place', async () => {
+    const layer = await remote({ kind: 'wfs', path: '/ows', version: '2.0.0', crs: 'EPSG:2154' });
+    ogc.requests.length = 0;
+    const res = await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}/wfs?bbox=3.80,43.56,3.95,43.65`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/geo\+json/);
+    const fc = res.json() as Fc;
+    expect(fc.features.map((f) => f.properties.nom)).toEqual(FAKE_WFS_POINTS.map((p) => p.nom));
+    fc.features.forEach((f, i) => {
+      const [lon, lat] = f.geometry.coordinates as [number, number];
+      expect(lon).toBeCloseTo(FAKE_WFS_POINTS[i].lon, 5);
+      expect(lat).toBeCloseTo(FAKE_WFS_POINTS[i].lat, 5);
+    });
+    expect(inside(fc.features[0].geometry.coordinates as [number, number], montpellier)).toBe(true);
+    // One request, to the stored address, with its own parameters kept and ours replacing theirs.
+    expect(ogc.requests).toHaveLength(1);
+    const q = ogc.requests[0];
+    expect(q.pathname).toBe('/ows');
+    expect(q.searchParams.get('MAP')).toBe('/srv/qgis/ville.qgs');
+    expect(q.searchParams.get('request')).toBeNull();
+    expect(Object.fromEntries(['SERVICE', 'VERSION', 'REQUEST', 'TYPENAMES', 'SRSNAME', 'OUTPUTFORMAT', 'COUNT'].map((k) => [k, q.searchParams.get(k)]))).toEqual({
+      SERVICE: 'WFS', VERSION: '2.0.0', REQUEST: 'GetFeature', TYPENAMES: 'ville:postes', SRSNAME: 'EPSG:2154', OUTPUTFORMAT: 'application/json', COUNT: '20000',
+    });
+    // The bbox was projected to Lambert-93 (metres around Montpellier) and names its projection.
+    const [minx, miny, maxx, maxy, crs] = q.searchParams.get('BBOX')!.split(',');
+    expect(crs).toBe('EPSG:2154');
+    expect(Number(minx)).toBeGreaterThan(760_000);
+    expect(Number(maxx)).toBeLessThan(780_000);
+    expect(Number(miny)).toBeGreaterThan(6_270_000);
+    expect(Number(maxy)).toBeLessThan(6_290_000);
+    // WFS 1.1.0 in WGS 84: TYPENAME and MAXFEATURES.
+    const old = await remote({ kind: 'wfs', path: '/ows', version: '1.1.0', crs: 'EPSG:4326' });
+    const res2 = await send(t.app, reader, 'GET', `/api/map-layers/${old.id}/wfs?bbox=3.80,43.56,3.95,43.65`);
+    expect((res2.json() as Fc).features[1].geometry.coordinates).toEqual([FAKE_WFS_POINTS[1].lon, FAKE_WFS_POINTS[1].lat]);
+    expect(ogc.requests[1].searchParams.get('TYPENAME')).toBe('ville:postes');
+    expect(ogc.requests[1].searchParams.get('MAXFEATURES')).toBe('20000');
+  });
+
+  it('WMS: GetMap images through the server (axis order of WMS 1.3.0 in EPSG:4326); the browser never calls the GIS', async () => {
+    const layer = await remote({ kind: 'wms', path: '/ows', version: '1.3.0', crs: 'EPSG:3857' });
+    ogc.requests.length = 0;
+    const res = await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}/wms?bbox=422000,5400000,440000,5412000&width=300&height=200&crs=EPSG:3857`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toBe('image/png');
+    expect(res.rawPayload.subarray(1, 4).toString()).toBe('PNG');
+    expect(res.rawPayload.readUInt32BE(16)).toBe(300);
+    let q = ogc.requests[0];
+    expect(Object.fromEntries(['SERVICE', 'VERSION', 'REQUEST', 'LAYERS', 'CRS', 'BBOX', 'WIDTH', 'HEIGHT', 'FORMAT'].map((k) => [k, q.searchParams.get(k)]))).toEqual({
+      SERVICE: 'WMS', VERSION: '1.3.0', REQUEST: 'GetMap', LAYERS: 'ville:postes', CRS: 'EPSG:3857', BBOX: '422000,5400000,440000,5412000', WIDTH: '300', HEIGHT: '200', FORMAT: 'image/png',
+    });
+    await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}/wms?bbox=3.8,43.5,3.9,43.7&width=10&height=10&crs=EPSG:4326`);
+    expect(ogc.requests[1].searchParams.get('BBOX')).toBe('43.5,3.8,43.7,3.9');
+    const v111 = await remote({ kind: 'wms', path: '/ows', version: '1.1.1', crs: 'EPSG:4326' });
+    await send(t.app, reader, 'GET', `/api/map-layers/${v111.id}/wms?bbox=3.8,43.5,3.9,43.7&width=10&height=10&crs=EPSG:4326`);
+    q = ogc.requests[2];
+    expect([q.searchParams.get('SRS'), q.searchParams.get('BBOX')]).toEqual(['EPSG:4326', '3.8,43.5,3.9,43.7']);
+    // Bad sizes and extents are refused before the service is asked.
+    const asked = ogc.requests.length;
+    for (const qs of ['bbox=1,2,3&width=10&height=10&crs=EPSG:3857', 'bbox=3,2,1,4&width=10&height=10&crs=EPSG:3857', 'bbox=1,2,3,4&width=99999&height=10&crs=EPSG:3857', 'bbox=1,2,3,4&width=10&height=10&crs=EPSG:27572']) {
+      expectError(await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}/wms?${qs}`), 'validation_failed');
+    }
+    expectError(await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}/wfs?bbox=3.8,43.5,3.9,43.7`), 'not_found');
+    expect(ogc.requests.length).toBe(asked);
+  });
+
+  it('a service answering 500, an OGC exception, or nothing at all: map_remote_failed with the reason in French, nothing stored', async () => {
+    const before = await countRows(db);
+    const broken = await remote({ kind: 'wfs', path: '/broken', version: '2.0.0', crs: 'EPSG:2154' });
+    const brokenWms = await remote({ kind: 'wms', path: '/broken', version: '1.3.0', crs: 'EPSG:3857' });
+    const xml = await remote({ kind: 'wms', path: '/xml', version: '1.3.0', crs: 'EPSG:3857' });
+    const xmlWfs = await remote({ kind: 'wfs', path: '/xml', version: '2.0.0', crs: 'EPSG:3857' });
+    const after = await countRows(db);
+    let err = expectError(await send(t.app, reader, 'GET', `/api/map-layers/${broken.id}/wfs?bbox=3.8,43.5,3.9,43.7`), 'map_remote_failed');
+    expect(err.details).toEqual({ status: 500, reason: 'le service répond 500 : Erreur interne du serveur cartographique' });
+    err = expectError(await send(t.app, reader, 'GET', `/api/map-layers/${brokenWms.id}/wms?bbox=1,2,3,4&width=10&height=10&crs=EPSG:3857`), 'map_remote_failed');
+    expect(err.details).toMatchObject({ status: 500 });
+    err = expectError(await send(t.app, reader, 'GET', `/api/map-layers/${xml.id}/wms?bbox=1,2,3,4&width=10&height=10&crs=EPSG:3857`), 'map_remote_failed');
+    expect(err.details).toEqual({ reason: 'erreur du service : Couche inconnue' });
+    err = expectError(await send(t.app, reader, 'GET', `/api/map-layers/${xmlWfs.id}/wfs?bbox=3.8,43.5,3.9,43.7`), 'map_remote_failed');
+    expect(err.details).toEqual({ reason: 'erreur du service : Couche inconnue' });
+    // Nobody listening on that port.
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const deadPort = (closed.address() as { port: number }).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const dead = await json<MapLayer>(await send(t.app, coord, 'POST', '/api/map-layers', { json: { kind: 'wfs', name: 'Éteint', url: `http://127.0.0.1:${deadPort}/wfs`, layerName: 'x', version: '2.0.0' } }), 201);
+    err = expectError(await send(t.app, reader, 'GET', `/api/map-layers/${dead.id}/wfs?bbox=3.8,43.5,3.9,43.7`), 'map_remote_failed');
+    expect((err.details as { reason: string }).reason).toMatch(/^service injoignable \(ECONNREFUSED\)$/);
+    // The failures stored nothing (the five layers were the only writes).
+    expect((await countRows(db)).map_layers).toBe(after.map_layers + 1);
+    expect(after.map_layers).toBe(before.map_layers + 4);
+  });
+
+  it('the event map’s settings: the department of the event’s organisation for the outlines, no background unless configured; guests read them and the outlines', async () => {
+    expect(await json(await send(t.app, reader, 'GET', `/api/events/${event.id}/map`))).toEqual({ departmentCode: '34', background: null });
+    const link = await json<{ token: string }>(await send(t.app, coord, 'POST', `/api/events/${event.id}/guest-links`, { json: { label: 'SDIS', access: 'read', expiresAt: new Date(Date.now() + 3600_000).toISOString() } }), 201);
+    const joined = await send(t.app, null, 'POST', '/api/guest/join', { json: { token: link.token, name: 'Lieutenant Brun' } });
+    const guest: Session = { cookie: `vigie_session=${joined.cookies.find((k) => k.name === 'vigie_session')!.value}`, csrf: joined.json().csrfToken, info: joined.json() };
+    expect((await json<{ departmentCode: string }>(await send(t.app, guest, 'GET', `/api/events/${event.id}/map`))).departmentCode).toBe('34');
+    expect((await send(t.app, guest, 'GET', '/api/territory/departments/34/communes.geojson')).statusCode).toBe(200);
+    const other = await startTestApp({ MAP_BACKGROUND_URL: 'https://tuiles.sig.example/plan/{z}/{x}/{y}.png', MAP_BACKGROUND_ATTRIBUTION: '© Ville' });
+    try {
+      const ow = await buildWorld(other.db.database.db);
+      const c2 = await signIn(other.app, ow.usersA.coordinator.email);
+      const types = await json<{ items: Array<{ id: string }> }>(await send(other.app, c2, 'GET', '/api/event-types'));
+      const e2 = await json<EventDetail>(await send(other.app, c2, 'POST', '/api/events', { json: { typeId: types.items[0].id, title: 'Essai' } }), 201);
+      const res = await send(other.app, c2, 'GET', `/api/events/${e2.id}/map`);
+      expect(res.json().background).toEqual({ url: 'https://tuiles.sig.example/plan/{z}/{x}/{y}.png', attribution: '© Ville' });
+      expect(res.headers['content-security-policy']).toContain("img-src 'self' data: blob: https://tuiles.sig.example;");
+    } finally {
+      await other.close();
+    }
   });
 });
 

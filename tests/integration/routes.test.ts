@@ -20,6 +20,7 @@ import type { Share } from '../../src/shared/schemas/organisations';
 import { countRows, expectError, expectStableError, send, serverErrors, signIn, WsClient, type Method } from './support';
 import { multipartBody, TINY_PNG } from '../fixtures/logbook';
 import { geojsonLambert93 } from '../fixtures/map';
+import { startFakeOgc, type FakeOgc } from '../fixtures/ogc';
 import { appendEntry } from '../../src/server/modules/logbook';
 import { lockEvent } from '../../src/server/modules/events';
 import { addDays, parisDateTime } from '../../src/server/modules/collection/paris-time';
@@ -262,6 +263,30 @@ async function freshLayer(c: Ctx, o: OrgFixture, eventId: string | null = null):
   return { id, name };
 }
 
+/** A WFS or WMS layer of `o` served by the fake OGC service of this file. */
+async function freshRemoteLayer(c: Ctx, o: OrgFixture, kind: 'wfs' | 'wms'): Promise<{ id: string; name: string }> {
+  const name = `Service confidentiel ${suffix()}`;
+  const { id } = await c.db
+    .insertInto('map_layers')
+    .values({
+      organisation_id: o.org.id,
+      event_id: null,
+      name,
+      kind,
+      url: `${ogc.url}/ows`,
+      layer_name: kind === 'wfs' ? 'ville:postes' : 'ville:zones',
+      service_version: kind === 'wfs' ? '2.0.0' : '1.3.0',
+      remote_crs: 'EPSG:2154',
+      geometry_types: [],
+      attribute_names: [],
+      style: JSON.stringify({ colour: '#1f5fa8', icon: 'circle', labelField: null }),
+      created_by: o.users.coordinator.id,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id, name };
+}
+
 /** A perimeter drawn on a fresh event of `o`. */
 async function freshPerimeter(c: Ctx, o: OrgFixture): Promise<{ id: string; eventId: string; label: string }> {
   const ev = await freshEvent(c, o);
@@ -393,6 +418,9 @@ const requestFor: Record<RouteId, (c: Ctx, o: OrgFixture) => Promise<Req>> = {
   createRemoteMapLayer: async (c, o) => ({ body: await validBodies.createRemoteMapLayer(c, o) }),
   updateMapLayer: async (c, o) => ({ params: { id: (await freshLayer(c, o)).id }, body: await validBodies.updateMapLayer(c, o) }),
   deleteMapLayer: async (c, o) => ({ params: { id: (await freshLayer(c, o)).id } }),
+  getRemoteLayerFeatures: async (c, o) => ({ params: { id: (await freshRemoteLayer(c, o, 'wfs')).id }, query: { bbox: '3.8,43.55,3.95,43.65' } }),
+  getRemoteLayerImage: async (c, o) => ({ params: { id: (await freshRemoteLayer(c, o, 'wms')).id }, query: { bbox: '422000,5400000,440000,5412000', width: '256', height: '256', crs: 'EPSG:3857' } }),
+  getEventMapSettings: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id } }),
   listPerimeters: async (c, o) => ({ params: { id: (await freshPerimeter(c, o)).eventId } }),
   createPerimeter: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id }, body: await validBodies.createPerimeter(c, o) }),
   updatePerimeter: async (c, o) => ({ params: { id: (await freshPerimeter(c, o)).id }, body: await validBodies.updatePerimeter(c, o) }),
@@ -409,6 +437,8 @@ const isUnsafe = (def: RouteDef) => def.method !== 'GET';
 
 let c: Ctx;
 let port: number;
+/** The GIS of both organisations' WFS and WMS layers (loopback). */
+let ogc: FakeOgc;
 /** Signed-in users of A and B, one per role. */
 const sA = {} as Record<Role, Session>;
 const sB = {} as Record<Role, Session>;
@@ -422,6 +452,7 @@ async function hit(session: Session | null, id: RouteId, req: Req, o: Parameters
 }
 
 beforeAll(async () => {
+  ogc = await startFakeOgc();
   const t = await startTestApp({ REQUESTS_PER_MINUTE: '1000000', BODY_LIMIT_BYTES: String(BODY_LIMIT) });
   const w = await buildWorld(t.db.database.db, { a: { kind: 'prefecture', departmentCode: '56' } });
   c = { t, db: t.db.database.db, A: { org: w.a, users: w.usersA }, B: { org: w.b, users: w.usersB } };
@@ -432,7 +463,10 @@ beforeAll(async () => {
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   port = (t.app.server.address() as { port: number }).port;
 });
-afterAll(async () => c?.t.close());
+afterAll(async () => {
+  await c?.t.close();
+  await ogc?.close();
+});
 
 describe('route table', () => {
   it('registers every route of the table, and refuses to start when a route has no handler', async () => {
@@ -586,6 +620,8 @@ interface Cross {
   aAction: Awaited<ReturnType<typeof freshAction>>;
   /** A's map: a layer shared by its events, one attached to `aEvent`, a perimeter drawn on `aEvent`. */
   aLayer: Awaited<ReturnType<typeof freshLayer>>;
+  aWfsLayer: Awaited<ReturnType<typeof freshRemoteLayer>>;
+  aWmsLayer: Awaited<ReturnType<typeof freshRemoteLayer>>;
   aEventLayer: Awaited<ReturnType<typeof freshLayer>>;
   aPerimeter: Awaited<ReturnType<typeof freshPerimeter>>;
   /** Strings of A's private data that must never appear in an answer to B. */
@@ -967,6 +1003,17 @@ const crossOrgCases: Record<RouteId, (x: Cross) => Promise<void>> = {
     const s = await x.asB();
     for (const l of [x.aLayer, x.aEventLayer]) expectError(await send(c.t.app, s, 'DELETE', `/api/map-layers/${l.id}`), 'not_found');
   },
+  getRemoteLayerFeatures: async (x) => {
+    const s = await x.asB();
+    const res = await send(c.t.app, s, 'GET', `/api/map-layers/${x.aWfsLayer.id}/wfs?bbox=3.8,43.55,3.95,43.65`);
+    expectError(res, 'not_found');
+    expectNoSecretOf(x, res);
+  },
+  getRemoteLayerImage: async (x) => {
+    const s = await x.asB();
+    expectError(await send(c.t.app, s, 'GET', `/api/map-layers/${x.aWmsLayer.id}/wms?bbox=422000,5400000,440000,5412000&width=256&height=256&crs=EPSG:3857`), 'not_found');
+  },
+  getEventMapSettings: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aEvent.id}/map`), 'not_found'),
   listPerimeters: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aPerimeter.eventId}/perimeters`), 'not_found'),
   createPerimeter: async (x) =>
     void expectError(await send(c.t.app, await x.asB(), 'POST', `/api/events/${x.aEvent.id}/perimeters`, { json: await validBodies.createPerimeter(c, c.B) }), 'not_found'),
@@ -1089,7 +1136,11 @@ describe('cross-organisation isolation', () => {
     const aLayer = await freshLayer(c, c.A);
     const aEventLayer = await freshLayer(c, c.A, aEvent.id);
     const aPerimeter = await freshPerimeter(c, c.A);
+    const aWfsLayer = await freshRemoteLayer(c, c.A, 'wfs');
+    const aWmsLayer = await freshRemoteLayer(c, c.A, 'wms');
     x = {
+      aWfsLayer,
+      aWmsLayer,
       aLayer,
       aEventLayer,
       aPerimeter,

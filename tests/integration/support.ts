@@ -63,7 +63,8 @@ export async function send(app: FastifyInstance, session: Session | null, method
   }
   Object.assign(headers, o.headers);
   const res = await app.inject({ method, url, headers, remoteAddress: o.ip ?? nextIp(), ...(payload === undefined ? {} : { payload }) });
-  if (res.statusCode >= 500) serverErrors.push(`${method} ${url} → ${res.statusCode} ${res.body.slice(0, 300)}`);
+  // A remote GIS that fails (map_remote_failed, 502) is the service's error, reported as such, not Vigie's.
+  if (res.statusCode >= 500 && !res.body.includes('"code":"map_remote_failed"')) serverErrors.push(`${method} ${url} → ${res.statusCode} ${res.body.slice(0, 300)}`);
   return res;
 }
 

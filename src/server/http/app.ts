@@ -136,14 +136,15 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(multipart, { limits: { fileSize: config.attachmentMaxBytes + 1, files: 1, fields: 5, parts: 6 } });
 
   const limiter = new FixedWindowLimiter(60_000);
+  // The optional map background's tiles are the only images from elsewhere; remote WFS and WMS
+  // layers go through the server (map module), so everything else stays 'self'.
+  const tileOrigin = config.mapBackgroundUrl ? ` ${new URL(config.mapBackgroundUrl.replace(/[{}]/g, '')).origin}` : '';
+  const csp = `default-src 'self'; img-src 'self' data: blob:${tileOrigin}; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'`;
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
     reply.header('x-frame-options', 'DENY');
-    reply.header(
-      'content-security-policy',
-      "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-    );
+    reply.header('content-security-policy', csp);
     if (req.url.startsWith('/api/') && !limiter.hit(`all:${req.ip}`, config.requestsPerMinute)) {
       throw new AppError('rate_limited');
     }

@@ -256,3 +256,44 @@ export const updatePerimeterBodySchema = z
   })
   .refine((v) => Object.keys(v).length > 0, { message: 'Aucune modification demandée.' });
 export type UpdatePerimeterBody = z.output<typeof updatePerimeterBodySchema>;
+
+// ---- remote layers relayed by the server ----
+
+/** Most features the server asks of a WFS service in one request (the map asks per view extent). */
+export const MAP_REMOTE_MAX_FEATURES = 20_000;
+
+const numberList = (n: number, what: string) =>
+  z
+    .string({ message: `${what} requis.` })
+    .transform((v, ctx) => {
+      const parts = v.split(',').map((x) => Number(x));
+      if (parts.length !== n || parts.some((x) => !Number.isFinite(x))) {
+        ctx.addIssue({ code: 'custom', message: `${what} : ${n} nombres séparés par des virgules.` });
+        return z.NEVER;
+      }
+      return parts;
+    });
+
+/** The part of a WFS layer the map shows: [west, south, east, north] in degrees (WGS 84). */
+export const remoteFeaturesQuerySchema = z.strictObject({
+  bbox: numberList(4, 'Emprise (bbox)').refine(([w, s, e, n]) => w >= -180 && e <= 180 && s >= -90 && n <= 90 && w < e && s < n, {
+    message: 'Emprise (bbox) : ouest, sud, est, nord en degrés, ouest < est et sud < nord.',
+  }),
+});
+
+/** One image of a WMS layer, as the map asks for it (bbox in the projection `crs`). */
+export const wmsImageQuerySchema = z.strictObject({
+  bbox: numberList(4, 'Emprise (bbox)').refine(([a, b, c, d]) => a < c && b < d, { message: 'Emprise (bbox) : minx < maxx et miny < maxy.' }),
+  width: z.coerce.number({ message: 'Largeur en pixels.' }).int().min(1).max(4096, { message: 'Largeur : 4 096 pixels au plus.' }),
+  height: z.coerce.number({ message: 'Hauteur en pixels.' }).int().min(1).max(4096, { message: 'Hauteur : 4 096 pixels au plus.' }),
+  crs: crsSchema,
+});
+
+/** What an event's map needs besides its layers: the base outlines to draw and the optional background. */
+export const eventMapSettingsSchema = z.object({
+  /** Department whose commune outlines are the offline base (the event's organisation's). */
+  departmentCode: z.string().nullable(),
+  /** Optional XYZ tile background set by the operator (`MAP_BACKGROUND_URL`). */
+  background: z.object({ url: z.string(), attribution: z.string().nullable() }).nullable(),
+});
+export type EventMapSettings = z.infer<typeof eventMapSettingsSchema>;

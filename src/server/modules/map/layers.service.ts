@@ -68,7 +68,7 @@ export async function listLayers(services: Services, auth: AuthContext, eventId?
   return rows.map((r) => presentLayer(auth, r));
 }
 
-async function requireVisibleLayer(db: Kysely<DB>, auth: AuthContext, id: string, lock = false): Promise<LayerListRow> {
+export async function requireVisibleLayer(db: Kysely<DB>, auth: AuthContext, id: string, lock = false): Promise<LayerListRow> {
   const l = await findLayer(db, auth, id, lock);
   if (!l || !layerVisible(auth, l)) throw notFound();
   return l;

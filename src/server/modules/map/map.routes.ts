@@ -4,6 +4,8 @@ import { defineHandlers } from '../../http/route';
 import * as layers from './layers.service';
 import * as perimeters from './perimeters.service';
 import { exportEventGeojson } from './export.service';
+import { remoteFeatures, remoteImage } from './remote.service';
+import { requireVisibleEvent } from '../events';
 
 const disposition = (kind: 'attachment' | 'inline', name: string) =>
   `${kind}; filename="${name.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
@@ -43,6 +45,24 @@ export const mapHandlers = defineHandlers({
     return layers.createRemoteLayer(services, auth, actorOf(auth, ip), body);
   },
   updateMapLayer: async ({ auth, params, body, ip, services }) => layers.updateLayer(services, auth, actorOf(auth, ip), params.id, body),
+  getRemoteLayerFeatures: async ({ auth, params, query, reply, services }) => {
+    const body = await remoteFeatures(services, auth, params.id, query.bbox);
+    reply.header('content-type', 'application/geo+json; charset=utf-8');
+    reply.header('cache-control', 'private, no-cache');
+    return reply.send(body);
+  },
+  getRemoteLayerImage: async ({ auth, params, query, reply, services }) => {
+    const out = await remoteImage(services, auth, params.id, query);
+    reply.header('content-type', out.contentType);
+    reply.header('cache-control', 'private, max-age=60');
+    return reply.send(out.body);
+  },
+  getEventMapSettings: async ({ auth, params, services }) => {
+    const e = await requireVisibleEvent(services.db, auth, params.id);
+    const org = await services.db.selectFrom('organisations').select('department_code').where('id', '=', e.organisation_id).executeTakeFirst();
+    const { mapBackgroundUrl: url, mapBackgroundAttribution: attribution } = services.config;
+    return { departmentCode: org?.department_code ?? null, background: url ? { url, attribution: attribution ?? null } : null };
+  },
   deleteMapLayer: async ({ auth, params, ip, reply, services }) => {
     await layers.deleteLayer(services, auth, actorOf(auth, ip), params.id);
     reply.status(204);
