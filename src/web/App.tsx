@@ -18,6 +18,7 @@ import { ActivationPage } from './pages/Activation';
 import { GuestShell } from './components/rights/GuestShell';
 import { GuestEndedPage } from './pages/GuestEnded';
 import { InvitePage } from './pages/Invite';
+import { MapLayersPage } from './pages/admin/MapLayers';
 import { RightsPage } from './pages/admin/Rights';
 import { SharesPage } from './pages/admin/Shares';
 import { UsersPage } from './pages/admin/Users';
@@ -200,6 +201,14 @@ export function AppRoutes() {
             element={
               <RequirePermission permission="eventTypes.manage">
                 <RightsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="couches"
+            element={
+              <RequirePermission permission="mapLayers.manage">
+                <MapLayersPage />
               </RequirePermission>
             }
           />

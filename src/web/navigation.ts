@@ -86,3 +86,6 @@ registerNav(
 
 // Rights: who sees each event type (administrators).
 registerNav({ path: '/administration/droits', label: 'audience.nav', icon: 'lock', permission: 'eventTypes.manage', section: 'admin', order: 6 });
+
+// Map layers: the organisation's GIS layers shown on every event's map (administrators, coordinators).
+registerNav({ path: '/administration/couches', label: 'mapAdmin.nav', icon: 'map', permission: 'mapLayers.manage', section: 'admin', order: 7 });

@@ -33,6 +33,7 @@ const paths = {
   archive: 'M3 4h18v4H3zM5 8v12h14V8M10 12h4',
   paperclip: 'M20 11.5 12 19.5a5 5 0 0 1-7-7l8.5-8.5a3.5 3.5 0 0 1 5 5L10 17.5a2 2 0 0 1-3-3l7.5-7.5',
   list: 'M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01',
+  map: 'M3 6l6-3 6 3 6-3v15l-6 3-6-3-6 3zM9 3v15M15 6v15',
 } as const;
 
 export type IconName = keyof typeof paths;

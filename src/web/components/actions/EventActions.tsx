@@ -10,10 +10,10 @@ import { Icon } from '../Icon';
 import { ActionList, useNow } from './ActionBits';
 import { isOpen, isOverdue, localCanChange, mergeAction, sortActions } from './actionUtils';
 
-export type EventTab = 'logbook' | 'actions';
+export type EventTab = 'logbook' | 'actions' | 'map';
 
-/** Ids of the two panels, for the tabs' `aria-controls`. */
-export const EVENT_TAB_PANELS: Record<EventTab, string> = { logbook: 'panel-main-courante', actions: 'panel-actions' };
+/** Ids of the panels, for the tabs' `aria-controls`. */
+export const EVENT_TAB_PANELS: Record<EventTab, string> = { logbook: 'panel-main-courante', actions: 'panel-actions', map: 'panel-carte' };
 
 interface EventActionsTabsProps {
   event: EventDetail;
@@ -89,11 +89,13 @@ export function EventActionsTabs({ event, tab, onTab, onJump }: EventActionsTabs
   const tabs: { id: EventTab; label: string }[] = [
     { id: 'logbook', label: t('actions.tab.logbook') },
     { id: 'actions', label: t('actions.tab.actions') },
+    { id: 'map', label: t('map.tab') },
   ];
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
     e.preventDefault();
-    const next = tab === 'logbook' ? 'actions' : 'logbook';
+    const order = tabs.map((x) => x.id);
+    const next = order[(order.indexOf(tab) + (e.key === 'ArrowRight' ? 1 : order.length - 1)) % order.length];
     onTab(next);
     document.getElementById(`tab-${next}`)?.focus();
   }
@@ -113,7 +115,7 @@ export function EventActionsTabs({ event, tab, onTab, onJump }: EventActionsTabs
             tabIndex={tab === item.id ? 0 : -1}
             onClick={() => onTab(item.id)}
           >
-            <Icon name={item.id === 'logbook' ? 'audit' : 'check'} size={18} />
+            <Icon name={item.id === 'logbook' ? 'audit' : item.id === 'map' ? 'map' : 'check'} size={18} />
             {item.label}
             {item.id === 'actions' && openCount !== null ? (
               <span className={`count${overdueCount > 0 ? ' count--danger' : ''}`} data-testid="actions-count">

@@ -53,6 +53,10 @@ export function EntryForm({ eventId, functions, tags, recentSources, target, onC
   const [source, setSource] = useState('');
   const [tagIds, setTagIds] = useState<string[]>([]);
   const [important, setImportant] = useState(false);
+  /** "Joindre ma position": the device's location, asked when ticked so it is ready at saving. */
+  const [locate, setLocate] = useState(false);
+  const [position, setPosition] = useState<{ lon: number; lat: number; accuracy: number; source: 'device' } | null>(null);
+  const [positionError, setPositionError] = useState<string | null>(null);
   const session = useSession();
   const [action, setAction] = useState<ActionDraft>(emptyActionDraft);
   const [uploads, setUploads] = useState<Upload[]>([]);
@@ -105,7 +109,26 @@ export function EntryForm({ eventId, functions, tags, recentSources, target, onC
     if (focusSignal > 0) textRef.current?.focus();
   }, [focusSignal]);
 
+  function toggleLocate(on: boolean) {
+    setLocate(on);
+    setPosition(null);
+    setPositionError(null);
+    if (!on) return;
+    if (!navigator.geolocation) {
+      setPositionError(t('map.position.unsupported'));
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(
+      (p) => setPosition({ lon: Math.round(p.coords.longitude * 1e7) / 1e7, lat: Math.round(p.coords.latitude * 1e7) / 1e7, accuracy: Math.round(p.coords.accuracy), source: 'device' }),
+      () => setPositionError(t('map.position.error')),
+      { enableHighAccuracy: true, timeout: 15_000 },
+    );
+  }
+
   function reset() {
+    setLocate(false);
+    setPosition(null);
+    setPositionError(null);
     setText('');
     setSource('');
     setTagIds([]);
@@ -155,8 +178,13 @@ export function EntryForm({ eventId, functions, tags, recentSources, target, onC
       setFormError(t('error.formInvalid'));
       return;
     }
+    if (locate && !position) {
+      setFormError(positionError ?? t('entryForm.positionPending'));
+      return;
+    }
     const body = {
       text,
+      ...(locate && position ? { position } : {}),
       occurredAt: iso ?? undefined,
       functionId: functionId || null,
       source: source.trim() ? source.trim() : null,
@@ -320,6 +348,20 @@ export function EntryForm({ eventId, functions, tags, recentSources, target, onC
             {t('entryForm.important')}
           </span>
         </label>
+        {target ? null : (
+          <label className="toggle">
+            <input type="checkbox" checked={locate} onChange={(e) => toggleLocate(e.target.checked)} name="position" />
+            <span>
+              <Icon name="flag" size={16} />
+              {t('entryForm.position')}
+            </span>
+          </label>
+        )}
+        {locate ? (
+          <span className={`field__hint${positionError ? ' field__hint--error' : ''}`} role="status" data-testid="entry-position-status">
+            {positionError ?? (position ? t('entryForm.positionReady', { accuracy: String(position.accuracy) }) : t('map.position.locating'))}
+          </span>
+        ) : null}
         {/* A guest has no account to own a file: guests write text only. */}
         {session.guest ? null : (
           <>

@@ -23,10 +23,12 @@ interface EntryItemProps {
   fresh: boolean;
   onCorrect: (entry: Entry, kind: CorrectionKind) => void;
   onJump: (seq: number) => void;
+  /** The entry carries a position: show it on the event's map. */
+  onShowOnMap?: (entry: Entry) => void;
   now?: Date;
 }
 
-export function EntryItem({ entry, eventId, targetSeq, canAct, highlighted, fresh, onCorrect, onJump, now = new Date() }: EntryItemProps) {
+export function EntryItem({ entry, eventId, targetSeq, canAct, highlighted, fresh, onCorrect, onJump, onShowOnMap, now = new Date() }: EntryItemProps) {
   const struck = entry.correctedBy.length > 0;
   const system = entry.kind === 'system';
   const classes = [
@@ -99,6 +101,13 @@ export function EntryItem({ entry, eventId, targetSeq, canAct, highlighted, fres
               </li>
             ))}
           </ul>
+        ) : null}
+
+        {entry.position && onShowOnMap ? (
+          <button type="button" className="link-button entry__place" onClick={() => onShowOnMap(entry)}>
+            <Icon name="map" size={16} />
+            {entry.position.source === 'device' ? t('entry.placeDevice', { accuracy: String(Math.round(entry.position.accuracy ?? 0)) }) : t('entry.placeMap')}
+          </button>
         ) : null}
 
         {entry.attachments.length > 0 ? (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { topicOf, type Entry, type EventDetail, type VerifyResult } from '../../../shared';
 import { ApiError, api, errorMessage } from '../../api/client';
@@ -15,6 +15,9 @@ import { SeverityChip, StatusBadge } from '../../components/logbook/SeverityChip
 import { useCatalogue } from '../../components/logbook/useCatalogue';
 import { SituationCard } from '../../components/situation/SituationCard';
 import { EVENT_TAB_PANELS, EventActionsTabs, type EventTab } from '../../components/actions/EventActions';
+
+// OpenLayers is loaded with the map tab only (phones opening the main courante do not pay for it).
+const EventMap = lazy(() => import('../../components/map/EventMap').then((m) => ({ default: m.EventMap })));
 import { withEntryAction } from '../../components/actions/actionUtils';
 import { AudienceBadge } from '../../components/rights/AudienceBadge';
 import { EventRightsControls } from '../../components/rights/EventRights';
@@ -159,7 +162,24 @@ function EventView({ id }: { id: string }) {
   const [composerOpen, setComposerOpen] = useState(false);
   const [targetSeqs, setTargetSeqs] = useState<Record<string, number>>({});
   const [dialog, setDialog] = useState<null | 'edit' | 'close' | 'reopen' | 'export' | 'child'>(null);
-  const [tab, setTab] = useState<EventTab>('logbook');
+  const [tab, setTabState] = useState<EventTab>(() => (searchParams.get('vue') === 'carte' ? 'map' : 'logbook'));
+  // The map tab has its own address (?vue=carte): a link, a bookmark or a second screen opens it.
+  const setTab = useCallback(
+    (next: EventTab) => {
+      setTabState(next);
+      setSearchParams(
+        (prev) => {
+          const p = new URLSearchParams(prev);
+          if (next === 'map') p.set('vue', 'carte');
+          else p.delete('vue');
+          return p;
+        },
+        { replace: true },
+      );
+    },
+    [setSearchParams],
+  );
+  const [mapFocus, setMapFocus] = useState<{ entryId: string; nonce: number } | null>(null);
   const [closeBusy, setCloseBusy] = useState(false);
   const [closeError, setCloseError] = useState<string | null>(null);
   const [verify, setVerify] = useState<VerifyResult | null>(null);
@@ -673,10 +693,10 @@ function EventView({ id }: { id: string }) {
 
       <SituationCard event={event} isPhone={isPhone} />
 
-      <div className="event-layout">
+      <div className={`event-layout${tab === 'map' ? ' event-layout--map' : ''}`}>
         <div className="event-main">
           {canWrite && isPhone && composerOpen ? <div className="composer-backdrop" aria-hidden="true" onClick={() => setComposerOpen(false)} /> : null}
-          {canWrite ? (
+          {canWrite && tab !== 'map' ? (
             <div
               ref={composerRef}
               className={`composer${composerOpen ? ' composer--open' : ''}`}
@@ -719,6 +739,21 @@ function EventView({ id }: { id: string }) {
           ) : null}
 
           <EventActionsTabs event={event} tab={tab} onTab={setTab} onJump={onJump} />
+
+          {tab === 'map' ? (
+            <div id={EVENT_TAB_PANELS.map} role="tabpanel" aria-labelledby="tab-map" className="event-map-panel">
+              <Suspense fallback={<p className="muted">{t('app.loading')}</p>}>
+                <EventMap
+                  event={event}
+                  focus={mapFocus}
+                  onJump={(seq) => {
+                    setTab('logbook');
+                    onJump(seq);
+                  }}
+                />
+              </Suspense>
+            </div>
+          ) : null}
 
           <section className="logbook" aria-labelledby="logbook-title" id={EVENT_TAB_PANELS.logbook} role="tabpanel" hidden={tab !== 'logbook'}>
             <div className="logbook__header">
@@ -805,6 +840,10 @@ function EventView({ id }: { id: string }) {
                   fresh={fresh.has(e.id)}
                   onCorrect={startCorrection}
                   onJump={onJump}
+                  onShowOnMap={(entry) => {
+                    setMapFocus({ entryId: entry.id, nonce: Date.now() });
+                    setTab('map');
+                  }}
                 />
               ))}
             </ol>
@@ -819,10 +858,10 @@ function EventView({ id }: { id: string }) {
             {firstLoaded && nextBefore === null && entries.length > 0 ? <p className="logbook__end">{t('logbook.end')}</p> : null}
           </section>
         </div>
-        {sidePanel}
+        {tab === 'map' ? null : sidePanel}
       </div>
 
-      {canWrite && !composerOpen ? (
+      {canWrite && !composerOpen && tab !== 'map' ? (
         <button type="button" className="composer-fab" onClick={() => {
           setComposerOpen(true);
           setFocusSignal((n) => n + 1);
