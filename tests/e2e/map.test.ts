@@ -231,6 +231,35 @@ describe('carte d’un événement', () => {
     // Live on the reader's phone, without reloading.
     await reader.getByTestId('map-perimeter').filter({ hasText: 'Quartier Port-Marianne' }).waitFor();
     await reader.getByTestId('map-perimeter').filter({ hasText: 'Zone d’évacuation' }).waitFor();
+    // The zone is widened: its north-east corner dragged 0.003° east; one logged change.
+    await coord.getByTestId('map-perimeter').first().click();
+    await coord.getByTestId('map-card').getByRole('button', { name: 'Déplacer les sommets' }).click();
+    const corner = ring[2];
+    await coord.getByTestId('event-map').scrollIntoViewIfNeeded();
+    const box = (await coord.getByTestId('event-map').boundingBox())!;
+    const px = await coord.getByTestId('event-map').evaluate(
+      (el, [lo, la]) => {
+        const R = 6378137;
+        return (el as unknown as { olMap: { getPixelFromCoordinate: (c: number[]) => number[] } }).olMap.getPixelFromCoordinate([R * ((lo * Math.PI) / 180), R * Math.log(Math.tan(Math.PI / 4 + (la * Math.PI) / 360))]);
+      },
+      [corner[0] + 0.003, corner[1]],
+    );
+    const from = await coord.getByTestId('event-map').evaluate(
+      (el, [lo, la]) => {
+        const R = 6378137;
+        return (el as unknown as { olMap: { getPixelFromCoordinate: (c: number[]) => number[] } }).olMap.getPixelFromCoordinate([R * ((lo * Math.PI) / 180), R * Math.log(Math.tan(Math.PI / 4 + (la * Math.PI) / 360))]);
+      },
+      [corner[0], corner[1]],
+    );
+    await coord.mouse.move(box.x + from[0], box.y + from[1]);
+    await coord.mouse.down();
+    await coord.mouse.move(box.x + (from[0] + px[0]) / 2, box.y + from[1], { steps: 5 });
+    await coord.mouse.move(box.x + px[0], box.y + px[1], { steps: 5 });
+    await coord.mouse.up();
+    await coord.getByRole('button', { name: 'Enregistrer le tracé' }).click();
+    await coord.getByText('Nouveau tracé de « Quartier Port-Marianne » enregistré (écrit dans la main courante).').waitFor();
+    ring[2] = [corner[0] + 0.003, corner[1]];
+
     if (process.env.SCREENSHOTS !== '0') {
       await coord.getByTestId('map-perimeter').first().click();
       await coord.getByTestId('map-card').getByText('Quartier Port-Marianne').waitFor();
@@ -245,6 +274,7 @@ describe('carte d’un événement', () => {
     // …and in the main courante.
     await reader.getByRole('tab', { name: 'Main courante' }).click();
     await reader.getByTestId('entries').getByText(/Carte : périmètre « Quartier Port-Marianne » tracé par Camille Coordination \(zone d’évacuation/).waitFor();
+    await reader.getByTestId('entries').getByText(/Carte : périmètre « Quartier Port-Marianne » modifié par Camille Coordination \(nouveau tracé/).waitFor();
 
     // An entry placed by a click on the map: in the main courante, with its way back to the map.
     await coord.getByTestId('map-card').getByRole('button', { name: 'Fermer' }).click();

@@ -11,6 +11,8 @@ import ImageWMS from 'ol/source/ImageWMS';
 import XYZ from 'ol/source/XYZ';
 import GeoJSON from 'ol/format/GeoJSON';
 import Draw from 'ol/interaction/Draw';
+import Modify from 'ol/interaction/Modify';
+import Collection from 'ol/Collection';
 import Point from 'ol/geom/Point';
 import CircleGeom from 'ol/geom/Circle';
 import { bbox as bboxStrategy } from 'ol/loadingstrategy';
@@ -53,7 +55,7 @@ const geojson = new GeoJSON({ dataProjection: 'EPSG:4326', featureProjection: VI
 const round7 = (v: number) => Math.round(v * 1e7) / 1e7;
 
 type LayerStatus = { status: 'loading' | 'ready' | 'error'; message?: string; count?: number };
-type Mode = 'browse' | 'Polygon' | 'LineString' | 'place';
+type Mode = 'browse' | 'Polygon' | 'LineString' | 'place' | 'reshape';
 export type MapSelection =
   | { kind: 'feature'; layerId: string; featureId: string | number; properties: Record<string, unknown>; title: string }
   | { kind: 'perimeter'; id: string }
@@ -117,6 +119,10 @@ export function EventMap({ event, onJump, focus = null }: Props) {
   const [mode, setMode] = useState<Mode>('browse');
   const [pending, setPending] = useState<PerimeterGeometry | null>(null);
   const [editing, setEditing] = useState<Perimeter | null>(null);
+  /** The perimeter whose outline is being moved (vertices dragged), and the saving state. */
+  const [reshaping, setReshaping] = useState<Perimeter | null>(null);
+  const [reshapeBusy, setReshapeBusy] = useState(false);
+  const reshapeFeature = useRef<Feature | null>(null);
   const [placeAt, setPlaceAt] = useState<{ lon: number; lat: number } | null>(null);
   const [tableLayer, setTableLayer] = useState<string | null>(null);
   const [panelOpen, setPanelOpen] = useState(false);
@@ -567,10 +573,53 @@ export function EventMap({ event, onJump, focus = null }: Props) {
     };
   }, [mode]);
 
+  // Reshaping: the perimeter's vertices can be dragged (a copy; saved as one logged change).
   useEffect(() => {
-    if (mode !== 'place') return;
+    const map = mapRef.current;
+    const s = sources.current;
+    if (!map || !s || mode !== 'reshape' || !reshaping) return;
+    const copy = new Feature(geojson.readGeometry(reshaping.geometry) as Geometry);
+    reshapeFeature.current = copy;
+    s.pending.clear();
+    s.pending.addFeature(copy);
+    const modify = new Modify({ features: new Collection([copy]), pixelTolerance: 14 });
+    map.addInteraction(modify);
+    return () => {
+      map.removeInteraction(modify);
+      s.pending.clear();
+      reshapeFeature.current = null;
+    };
+  }, [mode, reshaping]);
+
+  async function saveReshape() {
+    const f = reshapeFeature.current;
+    const p = reshaping;
+    if (!f || !p) return;
+    const g = (f.getGeometry() as Polygon | LineString).clone().transform(VIEW, 'EPSG:4326') as Polygon | LineString;
+    const geometry: PerimeterGeometry =
+      p.geometry.type === 'Polygon'
+        ? { type: 'Polygon', coordinates: (g.getCoordinates() as number[][][]).map((ring) => ring.map(([x, y]) => [round7(x), round7(y)] as [number, number])) }
+        : { type: 'LineString', coordinates: (g.getCoordinates() as number[][]).map(([x, y]) => [round7(x), round7(y)] as [number, number]) };
+    setReshapeBusy(true);
+    try {
+      const saved = await api('updatePerimeter', { params: { id: p.id }, body: { geometry } });
+      applyPerimeter(saved.id, saved);
+      setNotice(t('map.perimeter.reshaped', { label: saved.label }));
+      setReshaping(null);
+      setMode('browse');
+    } catch (err) {
+      setNotice(errorMessage(err));
+    } finally {
+      setReshapeBusy(false);
+    }
+  }
+
+  useEffect(() => {
+    if (mode !== 'place' && mode !== 'reshape') return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setMode('browse');
+      if (e.key !== 'Escape') return;
+      setReshaping(null);
+      setMode('browse');
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -705,6 +754,24 @@ export function EventMap({ event, onJump, focus = null }: Props) {
             {t('action.cancel')}
           </button>
         </div>
+      ) : mode === 'reshape' && reshaping ? (
+        <div className="event-map__hint" role="status">
+          <span>{t('map.reshape.hint', { label: reshaping.label })}</span>
+          <button type="button" className="button button--small button--primary" disabled={reshapeBusy} onClick={() => void saveReshape()}>
+            {reshapeBusy ? t('map.saving') : t('map.reshape.save')}
+          </button>
+          <button
+            type="button"
+            className="button button--small"
+            disabled={reshapeBusy}
+            onClick={() => {
+              setReshaping(null);
+              setMode('browse');
+            }}
+          >
+            {t('action.cancel')}
+          </button>
+        </div>
       ) : mode === 'place' ? (
         <div className="event-map__hint" role="status">
           <span>{t('map.place.hint')}</span>
@@ -763,6 +830,17 @@ export function EventMap({ event, onJump, focus = null }: Props) {
                       <button type="button" className="button button--small" onClick={() => setEditing(selectedPerimeter)}>
                         <Icon name="edit" size={16} />
                         {t('map.perimeter.edit')}
+                      </button>
+                      <button
+                        type="button"
+                        className="button button--small"
+                        onClick={() => {
+                          setReshaping(selectedPerimeter);
+                          setSelection(null);
+                          setMode('reshape');
+                        }}
+                      >
+                        {t('map.perimeter.reshape')}
                       </button>
                       <button type="button" className="button button--small button--danger" disabled={deleteBusy} onClick={() => void deletePerimeter(selectedPerimeter)}>
                         {t('map.perimeter.delete')}
