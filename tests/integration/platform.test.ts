@@ -306,6 +306,14 @@ describe('demo data', () => {
       const actions = (await send(app.app, cc, 'GET', `/api/events/${lez.id}/actions?status=all`)).json() as { actions: Array<{ status: string; overdue: boolean }> };
       expect(actions.actions.map((a) => a.status).sort()).toEqual(['doing', 'done', 'todo']);
       expect(actions.actions.filter((a) => a.overdue)).toHaveLength(1);
+      // Its map: the city's sensitive places (a shared layer), an evacuation zone and a road
+      // closure, two entries placed on the map (one from a phone); the chain still verifies.
+      const perimeters = (await send(app.app, s, 'GET', `/api/events/${lez.id}/perimeters`)).json() as { perimeters: Array<{ category: string; label: string }> };
+      expect(perimeters.perimeters.map((p) => p.category).sort()).toEqual(['evacuation', 'traffic_closure']);
+      const located = (await send(app.app, s, 'GET', `/api/events/${lez.id}/entries?located=true`)).json() as { entries: Array<{ position: { source: string } }> };
+      expect(located.entries.map((e) => e.position.source).sort()).toEqual(['device', 'map']);
+      const layers = (await send(app.app, s, 'GET', `/api/map-layers?eventId=${lez.id}`)).json() as { layers: Array<{ name: string; featureCount: number }> };
+      expect(layers.layers).toEqual([expect.objectContaining({ name: 'Établissements sensibles', featureCount: 7 })]);
 
       // The prefecture's collection campaign: every commune of the Morbihan, 90 days of history;
       // Vannes' clerk sees it and its own commune only, and the Vannes peak alarms. (How long the

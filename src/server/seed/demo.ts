@@ -7,6 +7,7 @@ import type { Actor } from '../http/context';
 import type { RealtimeHub } from '../realtime/hub';
 import { seedDemoLogbook } from './demo-logbook';
 import { seedDemoRights } from './demo-rights';
+import { seedDemoMap } from './demo-map';
 import { seedDemoCollection } from './demo-collection';
 
 export interface DemoAccount {
@@ -92,6 +93,7 @@ export async function seedDemoIfEmpty(database: Database, scryptCost: number, re
     );
     await seedDemoLogbook(tx, realtime, city, cityUsers);
     await seedDemoRights(tx, realtime, city, cityUsers);
+    await seedDemoMap(tx, realtime, city, cityUsers);
     const prefectureCoordinator = prepared.find((p) => p.org.name === 'Préfecture du Morbihan' && p.role === 'coordinator')!;
     const clerks = users.filter((u) => u.email.startsWith(`${CLERK.slug}@`)).map((u) => u.id);
     await seedDemoCollection(tx, { id: prefecture, userId: author(prefecture, 'coordinator'), userName: prefectureCoordinator.name }, new Date(), { withRules: true, invitations: { clerkIds: clerks } });
