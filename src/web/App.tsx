@@ -1,32 +1,36 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import type { Permission } from '../shared';
 import { Shell } from './components/Shell';
 import { t } from './i18n';
 import { AccountPage } from './pages/Account';
-import { AuditPage } from './pages/admin/Audit';
-import { CataloguesPage } from './pages/admin/Catalogues';
 import { EventPage } from './pages/events/EventPage';
 import { EventsListPage } from './pages/events/EventsList';
 import { SearchPage } from './pages/Search';
 import { ActionsPage } from './pages/actions/ActionsPage';
-import { CampaignPage, CampaignsPage } from './pages/collecte/Collecte';
-import { CampaignFormPage } from './pages/collecte/CampaignForm';
-import { ContactsPage } from './pages/collecte/Contacts';
-import { ReportPage } from './pages/collecte/Report';
 import { ActivationPage } from './pages/Activation';
 import { GuestShell } from './components/rights/GuestShell';
 import { GuestEndedPage } from './pages/GuestEnded';
 import { InvitePage } from './pages/Invite';
-import { MapLayersPage } from './pages/admin/MapLayers';
-import { RightsPage } from './pages/admin/Rights';
-import { SharesPage } from './pages/admin/Shares';
-import { UsersPage } from './pages/admin/Users';
 import { AccessDeniedPage, NotFoundPage } from './pages/Errors';
 import { ForcePasswordChangePage } from './pages/ForcePasswordChange';
 import { HomePage } from './pages/Home';
 import { LoginPage } from './pages/Login';
 import { SessionProvider, useSessionContext } from './session';
+
+// The collection and administration pages (charts, maps, big tables) load when first opened: the
+// main courante, what most people open on a phone, does not wait for them.
+const AuditPage = lazy(() => import('./pages/admin/Audit').then((m) => ({ default: m.AuditPage })));
+const CataloguesPage = lazy(() => import('./pages/admin/Catalogues').then((m) => ({ default: m.CataloguesPage })));
+const CampaignPage = lazy(() => import('./pages/collecte/Collecte').then((m) => ({ default: m.CampaignPage })));
+const CampaignsPage = lazy(() => import('./pages/collecte/Collecte').then((m) => ({ default: m.CampaignsPage })));
+const CampaignFormPage = lazy(() => import('./pages/collecte/CampaignForm').then((m) => ({ default: m.CampaignFormPage })));
+const ContactsPage = lazy(() => import('./pages/collecte/Contacts').then((m) => ({ default: m.ContactsPage })));
+const ReportPage = lazy(() => import('./pages/collecte/Report').then((m) => ({ default: m.ReportPage })));
+const MapLayersPage = lazy(() => import('./pages/admin/MapLayers').then((m) => ({ default: m.MapLayersPage })));
+const RightsPage = lazy(() => import('./pages/admin/Rights').then((m) => ({ default: m.RightsPage })));
+const SharesPage = lazy(() => import('./pages/admin/Shares').then((m) => ({ default: m.SharesPage })));
+const UsersPage = lazy(() => import('./pages/admin/Users').then((m) => ({ default: m.UsersPage })));
 
 function Loading() {
   return (
@@ -57,7 +61,7 @@ function Authenticated() {
 function RequirePermission({ permission, children }: { permission: Permission; children: ReactNode }) {
   const { state } = useSessionContext();
   if (state.status !== 'authenticated') return null;
-  return state.session.permissions.includes(permission) ? <>{children}</> : <AccessDeniedPage />;
+  return state.session.permissions.includes(permission) ? <Suspense fallback={<Loading />}>{children}</Suspense> : <AccessDeniedPage />;
 }
 
 /** The guest invitation page waits for the session check (a signed-in member is warned before joining). */

@@ -61,7 +61,8 @@ const layerRow = (page: Page, name: string) => page.locator(`[data-testid="map-l
 /** [name or id, lon, lat] of every point feature of a layer, read back from the OpenLayers map (EPSG:3857 → degrees). */
 async function pointsOf(page: Page, layerId: string): Promise<Array<[string, number, number]>> {
   return page.getByTestId('event-map').evaluate((el, id) => {
-    type OlLike = { getLayers: () => { getArray: () => Array<{ get: (k: string) => unknown; getSource: () => { getFeatures: () => Array<{ get: (k: string) => unknown; getGeometry: () => { getType: () => string; getCoordinates: () => number[] } }> } }> } };
+    // Layers hold RenderFeatures (flat coordinates) or Features (geometries).
+    type OlLike = { getLayers: () => { getArray: () => Array<{ get: (k: string) => unknown; getSource: () => { getFeatures: () => Array<{ get: (k: string) => unknown; getGeometry: () => { getType: () => string; getCoordinates?: () => number[]; getFlatCoordinates?: () => number[] } }> } }> } };
     const map = (el as unknown as { olMap: OlLike }).olMap;
     const layer = map.getLayers().getArray().find((l) => l.get('layerId') === id);
     if (!layer) return [];
@@ -71,7 +72,8 @@ async function pointsOf(page: Page, layerId: string): Promise<Array<[string, num
       .getFeatures()
       .filter((f) => f.getGeometry().getType() === 'Point')
       .map((f) => {
-        const [x, y] = f.getGeometry().getCoordinates();
+        const g = f.getGeometry();
+        const [x, y] = g.getFlatCoordinates ? g.getFlatCoordinates() : g.getCoordinates!();
         const lon = (x / R) * (180 / Math.PI);
         const lat = (2 * Math.atan(Math.exp(y / R)) - Math.PI / 2) * (180 / Math.PI);
         return [String(f.get('nom') ?? f.get('NOM') ?? ''), lon, lat] as [string, number, number];

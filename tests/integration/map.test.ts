@@ -2,6 +2,7 @@
 // remote (WFS, WMS), their visibility, the perimeters drawn for an event (each change an entry of
 // the main courante, live), the GeoJSON export, and bad input (nothing stored).
 import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { startTestApp, type Session, type TestApp } from '../helpers/app';
@@ -121,6 +122,11 @@ describe('layers uploaded from files', () => {
     const first = await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}/features`);
     const again = await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}/features`, { headers: { 'if-none-match': String(first.headers.etag) } });
     expect(again.statusCode).toBe(304);
+    // A browser that accepts gzip gets the copy compressed at upload: the same text.
+    const zipped = await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}/features`, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toContain('accept-encoding');
+    expect(gunzipSync(zipped.rawPayload).toString('utf8')).toBe(first.body);
     // Audited, with the file's fingerprint and the projection it was read in.
     const audit = await db.selectFrom('audit_log').selectAll().where('entity_id', '=', layer.id).executeTakeFirstOrThrow();
     expect(audit).toMatchObject({ action: 'map_layer.created', organisation_id: w.a.id });

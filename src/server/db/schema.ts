@@ -425,6 +425,8 @@ export interface MapLayerDataTable {
   layer_id: string;
   /** A GeoJSON FeatureCollection in WGS 84, as sent by the API. */
   geojson: string;
+  /** `geojson` gzip-compressed at upload (null for rows written without it). */
+  geojson_gzip: Uint8Array | null;
   sha256: string;
 }
 

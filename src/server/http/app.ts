@@ -238,6 +238,8 @@ export async function buildApp(config: Config, database: Database, opts: { logge
       root: webRoot,
       wildcard: true,
       index: ['index.html'],
+      // index-xxxx.js.br / .gz written by the build (vite.config.ts) go to browsers that accept them.
+      preCompressed: true,
       cacheControl: false,
       // Vite names its assets after their content: they never change under the same name.
       setHeaders: (res, file) => {

@@ -6,6 +6,7 @@ import { lockEvent } from '../modules/events';
 import { readLayerFile, reprojectLayer } from '../modules/map/layer-file';
 import { defaultPerimeterStyles, type PerimeterCategory, type PerimeterGeometry } from '../../shared/schemas/map';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 
 // Sensitive places of the demo city (fictional names, plausible places in Montpellier, WGS 84).
 const SITES: Array<{ nom: string; type: string; capacite: number | null; lon: number; lat: number }> = [
@@ -54,7 +55,7 @@ export async function seedDemoMap(tx: Kysely<DB>, realtime: RealtimeHub, organis
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await tx.insertInto('map_layer_data').values({ layer_id: row.id, geojson: layer.geojson, sha256: layer.sha256 }).execute();
+  await tx.insertInto('map_layer_data').values({ layer_id: row.id, geojson: layer.geojson, geojson_gzip: gzipSync(layer.geojson), sha256: layer.sha256 }).execute();
 
   const lez = await tx.selectFrom('events').select(['id']).where('organisation_id', '=', organisationId).where('title', 'like', 'Crue du Lez%').executeTakeFirst();
   if (!lez) return;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { Kysely } from 'kysely';
 import type { MultipartFile } from '@fastify/multipart';
 import type { DB } from '../../db/schema';
@@ -87,17 +88,18 @@ export async function getLayerFeatures(
   auth: AuthContext,
   id: string,
   ifNoneMatch: string | undefined,
-): Promise<{ etag: string; fileName: string; geojson: string | null }> {
+  acceptsGzip = false,
+): Promise<{ etag: string; fileName: string; body: { geojson: string | null; gzip: Uint8Array | null } | null }> {
   const l = await requireVisibleLayer(services.db, auth, id);
   if (l.kind === 'wfs' || l.kind === 'wms') throw new AppError('map_layer_remote');
   const sha256 = await layerFeaturesHash(services.db, id);
   if (!sha256) throw notFound();
   const etag = `"${sha256}"`;
   const fileName = `${fileSlug(l.name)}.geojson`;
-  if (ifNoneMatch === etag) return { etag, fileName, geojson: null };
-  const geojson = await layerFeatures(services.db, id);
-  if (geojson === undefined) throw notFound();
-  return { etag, fileName, geojson };
+  if (ifNoneMatch === etag) return { etag, fileName, body: null };
+  const body = await layerFeatures(services.db, id, acceptsGzip);
+  if (body === undefined) throw notFound();
+  return { etag, fileName, body };
 }
 
 export function fileSlug(name: string): string {
@@ -151,6 +153,7 @@ export async function uploadLayer(
   const fileName = cleanFileName(upload.name);
   const name = query.name ?? (fileName.replace(/\.(geo)?json$|\.zip$/i, '').slice(0, 120) || 'Couche');
   const fileSha256 = createHash('sha256').update(upload.data).digest('hex');
+  const gzipped = gzipSync(layer.geojson, { level: 6 });
   const id = await services.db.transaction().execute(async (tx) => {
     // The event is checked again inside the transaction (it may have been closed meanwhile).
     const scope = await scopeOf(tx, auth, query.eventId);
@@ -175,7 +178,7 @@ export async function uploadLayer(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await tx.insertInto('map_layer_data').values({ layer_id: row.id, geojson: layer.geojson, sha256: layer.sha256 }).execute();
+    await tx.insertInto('map_layer_data').values({ layer_id: row.id, geojson: layer.geojson, geojson_gzip: gzipped, sha256: layer.sha256 }).execute();
     await recordAudit(tx, actor, {
       action: 'map_layer.created',
       entityType: 'map_layer',

@@ -43,8 +43,18 @@ export async function layerFeaturesHash(db: Kysely<DB>, id: string): Promise<str
   return (await db.selectFrom('map_layer_data').select('sha256').where('layer_id', '=', id).executeTakeFirst())?.sha256;
 }
 
-export async function layerFeatures(db: Kysely<DB>, id: string): Promise<string | undefined> {
-  return (await db.selectFrom('map_layer_data').select('geojson').where('layer_id', '=', id).executeTakeFirst())?.geojson;
+/** The stored features: the gzip-compressed copy when asked for and stored, else the text. */
+export async function layerFeatures(db: Kysely<DB>, id: string, gzip: boolean): Promise<{ geojson: string | null; gzip: Uint8Array | null } | undefined> {
+  if (gzip) {
+    const row = await db
+      .selectFrom('map_layer_data')
+      .select(['geojson_gzip', sql<string | null>`CASE WHEN geojson_gzip IS NULL THEN geojson END`.as('geojson')])
+      .where('layer_id', '=', id)
+      .executeTakeFirst();
+    return row ? { geojson: row.geojson, gzip: row.geojson_gzip } : undefined;
+  }
+  const row = await db.selectFrom('map_layer_data').select('geojson').where('layer_id', '=', id).executeTakeFirst();
+  return row ? { geojson: row.geojson, gzip: null } : undefined;
 }
 
 export async function perimetersOf(db: Kysely<DB>, eventId: string): Promise<PerimeterRow[]> {

@@ -18,13 +18,17 @@ export const mapHandlers = defineHandlers({
   getMapLayer: async ({ auth, params, services }) => layers.getLayer(services, auth, params.id),
   getMapLayerFeatures: async ({ auth, params, req, reply, services }) => {
     const inm = req.headers['if-none-match'];
-    const out = await layers.getLayerFeatures(services, auth, params.id, typeof inm === 'string' ? inm : undefined);
+    const acceptsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const out = await layers.getLayerFeatures(services, auth, params.id, typeof inm === 'string' ? inm : undefined, acceptsGzip);
     reply.header('etag', out.etag);
     reply.header('cache-control', 'private, no-cache');
-    if (out.geojson === null) return reply.status(304).send();
+    reply.header('vary', 'accept-encoding');
+    if (out.body === null) return reply.status(304).send();
     reply.header('content-type', 'application/geo+json; charset=utf-8');
     reply.header('content-disposition', disposition('inline', out.fileName));
-    return reply.send(out.geojson);
+    // Compressed once at upload: sent as stored.
+    if (out.body.gzip) return reply.header('content-encoding', 'gzip').send(Buffer.from(out.body.gzip));
+    return reply.send(out.body.geojson);
   },
   uploadMapLayer: async ({ auth, query, ip, req, reply, services }) => {
     if (!req.isMultipart()) throw new AppError('unsupported_media_type');

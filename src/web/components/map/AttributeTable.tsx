@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type Feature from 'ol/Feature';
+import type RenderFeature from 'ol/render/Feature';
 import type VectorSource from 'ol/source/Vector';
 import type { MapLayer } from '../../../shared/schemas/map';
 import { t } from '../../i18n';
@@ -9,10 +9,10 @@ const MAX_ROWS = 300;
 
 interface Props {
   layer: MapLayer;
-  source: VectorSource;
+  source: VectorSource<RenderFeature>;
   onClose: () => void;
   /** A row was chosen: the map zooms to it and shows its card. */
-  onPick: (feature: Feature) => void;
+  onPick: (feature: RenderFeature) => void;
 }
 
 /**
@@ -28,11 +28,11 @@ export function AttributeTable({ layer, source, onClose, onPick }: Props) {
     return () => source.un('change', key.listener);
   }, [source]);
 
-  const features = useMemo(() => source.getFeatures() as Feature[], [source, revision]);
+  const features = useMemo(() => source.getFeatures(), [source, revision]);
   const columns = useMemo(() => {
     if (layer.attributeNames.length) return layer.attributeNames.slice(0, 30);
     const names = new Set<string>();
-    for (const f of features.slice(0, 50)) for (const k of f.getKeys()) if (k !== 'geometry') names.add(k);
+    for (const f of features.slice(0, 50)) for (const k of Object.keys(f.getProperties())) if (k !== 'geometry') names.add(k);
     return [...names].slice(0, 30);
   }, [layer.attributeNames, features]);
   const needle = filter.trim().toLocaleLowerCase('fr');

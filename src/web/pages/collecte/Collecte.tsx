@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { campaignPeriodLabels, campaignStatusLabels, type CampaignDetail, type CampaignSummary } from '../../../shared';
 import { api, errorMessage } from '../../api/client';
@@ -7,10 +7,13 @@ import { Icon } from '../../components/Icon';
 import { formatDateTime, t } from '../../i18n';
 import { useSession } from '../../session';
 import { usePageTitle } from '../../usePageTitle';
-import { DashboardPage } from './Dashboard';
 import { DeclarePage } from './Declare';
 import { parisToday, periodOf } from './dates';
 import { useOfflineQueue } from './offlineQueue';
+
+// The prefecture's dashboard (map, charts) loads with it: the home page and a commune's declaration
+// form, on a phone, do not download the charting and mapping libraries.
+const DashboardPage = lazy(() => import('./Dashboard').then((m) => ({ default: m.DashboardPage })));
 
 /** /collecte: the campaigns the user sees. */
 export function CampaignsPage() {
@@ -103,7 +106,15 @@ export function CampaignPage() {
       </header>
       {error ? <Alert tone="error">{error}</Alert> : null}
       {!campaign && !error ? <p className="muted">{t('app.loading')}</p> : null}
-      {campaign ? isOwner ? <DashboardPage campaign={campaign} /> : <DeclarePage campaign={campaign} /> : null}
+      {campaign ? (
+        isOwner ? (
+          <Suspense fallback={<p className="muted">{t('app.loading')}</p>}>
+            <DashboardPage campaign={campaign} />
+          </Suspense>
+        ) : (
+          <DeclarePage campaign={campaign} />
+        )
+      ) : null}
     </div>
   );
 }

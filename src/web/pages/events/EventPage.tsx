@@ -179,6 +179,15 @@ function EventView({ id }: { id: string }) {
     },
     [setSearchParams],
   );
+  // The map's code (OpenLayers): fetched at once when the page opens on the map (?vue=carte), else
+  // a few seconds after the page, so that tapping « Carte » does not wait for it (cached for good).
+  useEffect(() => {
+    const load = () => void import('../../components/map/EventMap');
+    if (searchParams.get('vue') === 'carte') return load();
+    const timer = window.setTimeout(load, 2500);
+    return () => window.clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const [mapFocus, setMapFocus] = useState<{ entryId: string; nonce: number } | null>(null);
   const [closeBusy, setCloseBusy] = useState(false);
   const [closeError, setCloseError] = useState<string | null>(null);
