@@ -296,6 +296,7 @@ async function benchBrowser(engine: string, database: Database) {
     // The page already open on its main courante, the person taps « Carte »: from the tap until
     // the layers are drawn (the usual way to reach the map during a crisis).
     const switches: number[] = [];
+    const switchSteps = { requested: [] as number[], arrived: [] as number[], ready: [] as number[] };
     for (let i = 0; i < RUNS; i++) {
       const page = await context.newPage();
       try {
@@ -303,13 +304,21 @@ async function benchBrowser(engine: string, database: Database) {
         await page.getByRole('tab', { name: 'Carte' }).waitFor({ timeout: 60_000 });
         await page.getByTestId('entries').waitFor({ timeout: 60_000 });
         await page.waitForTimeout(3000); // a person reads the main courante a moment first
+        const clickedAt = await page.evaluate(() => performance.now());
         const t0 = performance.now();
         await page.getByRole('tab', { name: 'Carte' }).click();
         const handle = await page.waitForFunction((n) => window.__benchMap.state(n), layers.length, { timeout: 180_000, polling: 50 });
         const state = String(await handle.jsonValue());
         if (!state.startsWith('ready:')) throw new Error(`onglet Carte, essai ${i + 1} : ${state}`);
+        const readyAt = await page.evaluate(() => performance.now());
         await within(page.evaluate(() => window.__benchMap.renderOnce()), 120_000, 'rendercomplete');
         switches.push(performance.now() - t0);
+        const fetches = await page.evaluate(() => window.__benchMap.featureFetches());
+        if (fetches.length) {
+          switchSteps.requested.push(Math.min(...fetches.map((f) => f.start)) - clickedAt);
+          switchSteps.arrived.push(Math.max(...fetches.map((f) => f.end)) - clickedAt);
+        }
+        switchSteps.ready.push(readyAt - clickedAt);
       } finally {
         await page.close();
       }
@@ -323,6 +332,10 @@ async function benchBrowser(engine: string, database: Database) {
     );
     const sw = median(switches);
     log(`  onglet « Carte » touché, page ouverte depuis 3 s sur la main courante (→ couches prêtes → rendercomplete) : médiane ${msFr(sw)} [${switches.map(msFr).join(', ')}] — cible < 2 s : ${sw < FIRST_RENDER_TARGET_MS ? 'OK' : 'DÉPASSÉ'}`);
+    {
+      const m = (xs: number[]) => (xs.length ? msFr(median(xs)) : '?');
+      log(`    dont (médianes, depuis le toucher) : objets des couches demandés à ${m(switchSteps.requested)} et reçus à ${m(switchSteps.arrived)}, couches prêtes à ${m(switchSteps.ready)}`);
+    }
     const at = (xs: number[]) => (xs.length ? msFr(median(xs)) : '?');
     log(`    dont (médianes, depuis la navigation) : page chargée (DOMContentLoaded) à ${at(loaded)}, objets des couches demandés à ${at(requested)} et reçus à ${at(arrived)}, couches prêtes à ${at(settledAfter)}`);
     log(`  département entier (vue ajustée à l’étendue des couches, zoom ${departmentZoom.toFixed(1)}, carte de ${mapSize.join('×')} px) : médiane ${msFr(median(departments))} [${departments.map(msFr).join(', ')}]`);

@@ -167,6 +167,7 @@ describe('carte d’un événement', () => {
     const brokenText = await broken.getByTestId('map-layer-error').innerText();
     expect(brokenText).toContain('Couche non affichée (le reste de la carte fonctionne).');
     expect(brokenText).toContain('Le service répond 500 : Erreur interne du serveur cartographique.');
+    expect(await coord.getByTestId('map-layer-failures').innerText()).toContain('Non affichée : « Réseau pluvial (WMS en panne) »');
     await layerRow(coord, 'Zonage PPRI (WMS)').and(coord.locator('[data-state="ready"]')).waitFor();
     expect(ogc.requests.some((u) => u.pathname === '/ows' && u.searchParams.get('REQUEST') === 'GetMap' && u.searchParams.get('LAYERS') === 'ppri:zonage')).toBe(true);
     // The browser itself never called the GIS: only the server did (all requests came to /api).

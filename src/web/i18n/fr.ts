@@ -66,6 +66,7 @@ export const fr = {
   'map.layer.count.one': '{count} objet',
   'map.layer.count.many': '{count} objets',
   'map.layer.failed': 'La couche n’a pas pu être chargée.',
+  'map.layer.failedSummary': 'Non affichée : {names} (raison dans « Couches »). Le reste de la carte fonctionne.',
   'map.layer.httpError': 'Le serveur a répondu {status}.',
   'map.layer.errorPrefix': 'Couche non affichée (le reste de la carte fonctionne).',
   'map.layer.guestNote': 'Les couches du SIG de l’organisation ne sont pas montrées aux invités.',

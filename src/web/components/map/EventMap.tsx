@@ -806,6 +806,18 @@ export function EventMap({ event, onJump, focus = null }: Props) {
         </p>
       ) : null}
       <RetryAlert message={loadError} onRetry={() => void loadAll()} />
+      {/* A layer that could not be loaded says so above the map too (on a phone the list is folded). */}
+      {layers.some((l) => status[l.id]?.status === 'error') ? (
+        <p className="event-map__notice event-map__notice--error" role="status" data-testid="map-layer-failures">
+          <Icon name="alert" size={16} />{' '}
+          {t('map.layer.failedSummary', {
+            names: layers
+              .filter((l) => status[l.id]?.status === 'error')
+              .map((l) => `« ${l.name} »`)
+              .join(', '),
+          })}
+        </p>
+      ) : null}
 
       <div className="event-map__body">
         <div className="event-map__frame">
