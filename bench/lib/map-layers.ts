@@ -1,5 +1,5 @@
-// Seeded GIS layers at the scale of a department, for `npm run bench:map` (and the browser part of
-// it, to come with the map page): points and polygons in Lambert-93 over the Hérault, as a GeoJSON
+// Seeded GIS layers at the scale of a department, for `npm run bench:map` (server and browser
+// parts): points and polygons in Lambert-93 over the Hérault, as a GeoJSON
 // with a `crs` member and as a zipped shapefile with a Lambert-93 .prj.
 import { zipSync } from 'fflate';
 import { PRJ_LAMBERT93_ESRI, writeDbf, writeShp } from '../../tests/fixtures/map';

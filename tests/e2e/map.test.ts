@@ -81,11 +81,15 @@ async function pointsOf(page: Page, layerId: string): Promise<Array<[string, num
   }, layerId);
 }
 
-/** Clicks the map at a place given in degrees (projected as the map does, EPSG:3857). */
-async function clickAt(page: Page, lon: number, lat: number) {
-  const canvas = page.getByTestId('event-map');
-  await canvas.scrollIntoViewIfNeeded();
-  const pixel = await canvas.evaluate(
+/** The pixel of a place given in degrees, on the map as it is drawn (EPSG:3857). */
+async function pixelOf(page: Page, lon: number, lat: number): Promise<number[]> {
+  // Not while the view is still moving (a fit or a zoom animates for a quarter of a second).
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-testid="event-map"]') as unknown as { olMap?: { getView: () => { getAnimating: () => boolean; getInteracting: () => boolean } } } | null;
+    const view = el?.olMap?.getView();
+    return view !== undefined && !view.getAnimating() && !view.getInteracting();
+  });
+  return page.getByTestId('event-map').evaluate(
     (el, [lo, la]) => {
       const R = 6378137;
       const x = R * ((lo * Math.PI) / 180);
@@ -94,6 +98,13 @@ async function clickAt(page: Page, lon: number, lat: number) {
     },
     [lon, lat],
   );
+}
+
+/** Clicks the map at a place given in degrees. */
+async function clickAt(page: Page, lon: number, lat: number) {
+  const canvas = page.getByTestId('event-map');
+  await canvas.scrollIntoViewIfNeeded();
+  const pixel = await pixelOf(page, lon, lat);
   const box = (await canvas.boundingBox())!;
   await page.mouse.click(box.x + pixel[0], box.y + pixel[1]);
   // Apart enough not to make a double click.
@@ -240,20 +251,8 @@ describe('carte d’un événement', () => {
     const corner = ring[2];
     await coord.getByTestId('event-map').scrollIntoViewIfNeeded();
     const box = (await coord.getByTestId('event-map').boundingBox())!;
-    const px = await coord.getByTestId('event-map').evaluate(
-      (el, [lo, la]) => {
-        const R = 6378137;
-        return (el as unknown as { olMap: { getPixelFromCoordinate: (c: number[]) => number[] } }).olMap.getPixelFromCoordinate([R * ((lo * Math.PI) / 180), R * Math.log(Math.tan(Math.PI / 4 + (la * Math.PI) / 360))]);
-      },
-      [corner[0] + 0.003, corner[1]],
-    );
-    const from = await coord.getByTestId('event-map').evaluate(
-      (el, [lo, la]) => {
-        const R = 6378137;
-        return (el as unknown as { olMap: { getPixelFromCoordinate: (c: number[]) => number[] } }).olMap.getPixelFromCoordinate([R * ((lo * Math.PI) / 180), R * Math.log(Math.tan(Math.PI / 4 + (la * Math.PI) / 360))]);
-      },
-      [corner[0], corner[1]],
-    );
+    const px = await pixelOf(coord, corner[0] + 0.003, corner[1]);
+    const from = await pixelOf(coord, corner[0], corner[1]);
     await coord.mouse.move(box.x + from[0], box.y + from[1]);
     await coord.mouse.down();
     await coord.mouse.move(box.x + (from[0] + px[0]) / 2, box.y + from[1], { steps: 5 });
@@ -315,6 +314,20 @@ describe('carte d’un événement', () => {
     const [elon, elat] = entry.geometry.coordinates as unknown as [number, number];
     expect(Math.abs(elon - MONTPELLIER_L93.comedie.lonLat[0])).toBeLessThan(2e-4);
     expect(Math.abs(elat - MONTPELLIER_L93.comedie.lonLat[1])).toBeLessThan(2e-4);
+
+    // "Joindre ma position" in the main courante: the phone's location (Chromium's, set by the test).
+    await coordContext.grantPermissions(['geolocation']);
+    await coordContext.setGeolocation({ latitude: 43.6071, longitude: 3.8929, accuracy: 8 });
+    await coord.getByRole('tab', { name: 'Main courante' }).click();
+    await coord.getByLabel('Texte de l’entrée').fill('Reconnaissance : digue intacte au pont Juvénal');
+    await coord.getByLabel('Joindre ma position').check();
+    await coord.getByTestId('entry-position-status').getByText('Position jointe (à 8 m près)', { exact: false }).waitFor();
+    await coord.getByRole('button', { name: 'Enregistrer l’entrée' }).click();
+    const located = coord.getByTestId('entries').locator('li.entry').filter({ hasText: 'digue intacte au pont Juvénal' });
+    await located.getByRole('button', { name: 'Voir sur la carte (position de l’appareil, à 8 m près)' }).click();
+    await coord.getByTestId('map-card').getByText('position de l’appareil, à 8 m près').waitFor();
+    const stored = (await coordApi.call<{ entries: Array<{ text: string; position: unknown }> }>('GET', `/api/events/${event.id}/entries?located=true`)).entries;
+    expect(stored.find((e) => e.text.includes('pont Juvénal'))!.position).toEqual({ lon: 3.8929, lat: 43.6071, accuracy: 8, source: 'device' });
 
     await readerContext.close();
     await coordContext.close();

@@ -8,6 +8,7 @@ import { Icon } from '../Icon';
 import type { CorrectionKind } from './EntryItem';
 import { useSession } from '../../session';
 import { ActionFields, actionBody, emptyActionDraft, type ActionDraft } from '../actions/ActionFields';
+import { locateDevice, type DevicePosition } from '../map/locate';
 
 export const ATTACHMENT_ACCEPT = 'image/jpeg,image/png,image/webp,application/pdf';
 const FUNCTION_KEY = 'vigie.logbook.function';
@@ -55,7 +56,7 @@ export function EntryForm({ eventId, functions, tags, recentSources, target, onC
   const [important, setImportant] = useState(false);
   /** "Joindre ma position": the device's location, asked when ticked so it is ready at saving. */
   const [locate, setLocate] = useState(false);
-  const [position, setPosition] = useState<{ lon: number; lat: number; accuracy: number; source: 'device' } | null>(null);
+  const [position, setPosition] = useState<DevicePosition | null>(null);
   const [positionError, setPositionError] = useState<string | null>(null);
   const session = useSession();
   const [action, setAction] = useState<ActionDraft>(emptyActionDraft);
@@ -113,16 +114,7 @@ export function EntryForm({ eventId, functions, tags, recentSources, target, onC
     setLocate(on);
     setPosition(null);
     setPositionError(null);
-    if (!on) return;
-    if (!navigator.geolocation) {
-      setPositionError(t('map.position.unsupported'));
-      return;
-    }
-    navigator.geolocation.getCurrentPosition(
-      (p) => setPosition({ lon: Math.round(p.coords.longitude * 1e7) / 1e7, lat: Math.round(p.coords.latitude * 1e7) / 1e7, accuracy: Math.round(p.coords.accuracy), source: 'device' }),
-      () => setPositionError(t('map.position.error')),
-      { enableHighAccuracy: true, timeout: 15_000 },
-    );
+    if (on) locateDevice().then(setPosition, (err: Error) => setPositionError(err.message));
   }
 
   function reset() {

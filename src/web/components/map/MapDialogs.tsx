@@ -15,6 +15,7 @@ import { ApiError, api, errorMessage, validate } from '../../api/client';
 import { t } from '../../i18n';
 import { Dialog } from '../Dialog';
 import { SelectField, TextareaField, TextField } from '../Field';
+import { locateDevice } from './locate';
 
 const dashLabels: Record<(typeof lineDashes)[number], string> = { solid: 'map.dash.solid', dashed: 'map.dash.dashed', dotted: 'map.dash.dotted' } as const;
 
@@ -156,22 +157,11 @@ export function PlaceEntryDialog({ eventId, at, onClose, onCreated }: PlaceEntry
   const [busy, setBusy] = useState(false);
 
   function useDevice() {
-    if (!navigator.geolocation) {
-      setFormError(t('map.position.unsupported'));
-      return;
-    }
     setLocating(true);
-    navigator.geolocation.getCurrentPosition(
-      (p) => {
-        setLocating(false);
-        setPosition({ lon: Math.round(p.coords.longitude * 1e7) / 1e7, lat: Math.round(p.coords.latitude * 1e7) / 1e7, accuracy: Math.round(p.coords.accuracy), source: 'device' });
-      },
-      () => {
-        setLocating(false);
-        setFormError(t('map.position.error'));
-      },
-      { enableHighAccuracy: true, timeout: 15_000 },
-    );
+    setFormError(null);
+    locateDevice()
+      .then(setPosition, (err: Error) => setFormError(err.message))
+      .finally(() => setLocating(false));
   }
 
   async function submit(e: FormEvent) {
