@@ -16,7 +16,7 @@ import { RealtimeIndicator } from '../components/RealtimeIndicator';
 import { formatFull, formatRecent, t } from '../i18n';
 import { useCan, useSession } from '../session';
 import { usePageTitle } from '../usePageTitle';
-import { HomeCampaignCards } from './collecte/Collecte';
+import { HomeCampaignCards } from './collecte/HomeCampaignCards';
 
 function sortAnnouncements(list: Announcement[]): Announcement[] {
   const byId = new Map(list.map((a) => [a.id, a]));
