@@ -188,6 +188,7 @@ function EventView({ id }: { id: string }) {
     return () => window.clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+  const [observeAgain, setObserveAgain] = useState(0);
   const [mapFocus, setMapFocus] = useState<{ entryId: string; nonce: number } | null>(null);
   const [closeBusy, setCloseBusy] = useState(false);
   const [closeError, setCloseError] = useState<string | null>(null);
@@ -265,7 +266,12 @@ function EventView({ id }: { id: string }) {
     const gen = generation.current;
     try {
       const page = await api('listEntries', { params: { id }, query: { ...queryRef.current, before, limit: PAGE_SIZE } });
-      if (gen !== generation.current) return false;
+      if (gen !== generation.current) {
+        // Dropped because the list reloaded meanwhile (realtime resync): look again once it has,
+        // or the sentinel, still in view, would never ask again.
+        setObserveAgain((n) => n + 1);
+        return false;
+      }
       const merged = mergeOlder(entriesRef.current, page.entries);
       entriesRef.current = merged;
       nextBeforeRef.current = page.nextBefore;
@@ -372,7 +378,7 @@ function EventView({ id }: { id: string }) {
     );
     observer.observe(el);
     return () => observer.disconnect();
-  }, [loadMore, firstLoaded, nextBefore]);
+  }, [loadMore, firstLoaded, nextBefore, observeAgain]);
 
   // The "N nouvelles entrées" pill goes away once the person is back at the top.
   useEffect(() => {
