@@ -15,6 +15,12 @@ export const mapCrsLabels: Record<MapCrs, string> = {
   'EPSG:3857': 'Web Mercator — mètres (fonds de carte en ligne)',
   'EPSG:2154': 'RGF93 / Lambert-93 — mètres (IGN, SIG des collectivités)',
 };
+/**
+ * Lambert-93 (EPSG:2154) for proj4, as the IGN defines it: RGF93 on GRS 1980, conformal conic secant
+ * at 44° N and 49° N, origin 3° E 46°30′ N, false easting 700 km, false northing 6 600 km; RGF93 taken
+ * as WGS 84 (about a metre apart). One definition for the server (reprojection) and the map (WMS).
+ */
+export const LAMBERT93_PROJ4 = '+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 +y_0=6600000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs +type=crs';
 const crsSchema = z.enum(mapCrsCodes, { message: 'Projection inconnue : EPSG:4326, EPSG:3857 ou EPSG:2154.' });
 
 /** How the projection of an uploaded file was known: read in the file, chosen by the uploader, or GeoJSON's default (WGS 84). */

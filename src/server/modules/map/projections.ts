@@ -1,12 +1,9 @@
 // The three projections Vigie reads, and how a file says which one it is in.
 import proj4 from 'proj4';
-import { mapCrsCodes, type MapCrs } from '../../../shared/schemas/map';
+import { LAMBERT93_PROJ4, mapCrsCodes, type MapCrs } from '../../../shared/schemas/map';
 
-// proj4 knows EPSG:4326 and EPSG:3857. Lambert-93 (EPSG:2154) as the IGN defines it: RGF93 on the
-// GRS 1980 ellipsoid, conformal conic secant at 44° N and 49° N, origin 3° E 46°30′ N, false
-// easting 700 km, false northing 6 600 km. RGF93 is taken as identical to WGS 84 (null
-// `towgs84`): the two differ by about a metre at most (IGN), below what a crisis map shows.
-proj4.defs('EPSG:2154', '+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 +y_0=6600000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs +type=crs');
+// proj4 knows EPSG:4326 and EPSG:3857; Lambert-93 is defined once, in src/shared (the map uses it too).
+proj4.defs('EPSG:2154', LAMBERT93_PROJ4);
 
 export type Position = [number, number];
 
