@@ -42,6 +42,9 @@ export const permissions = [
   'campaigns.manage',
   'communes.onboard',
   'mapLayers.manage',
+  'plan.manage',
+  'resources.engage',
+  'vulnerable.access',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -52,6 +55,12 @@ export type Permission = (typeof permissions)[number];
 // contacts of the department's communes, a prefecture's task); whose campaign or commune it is
 // is decided by the collection policy (a prefecture runs its campaigns, a commune sees those that
 // ask it and writes only its own declarations).
+// Plan communal de sauvegarde: everyone of the organisation reads the plan (risks, reflex sheets,
+// directory, resources, sites); administrators and coordinators keep it (`plan.manage`, imports);
+// engaging and releasing resources in an event is for whoever writes in it as a member
+// (`resources.engage`, never a guest). The register of vulnerable people is personal data: only the
+// roles holding `vulnerable.access` (administrators, coordinators) read or change it, every read is
+// audited, and nothing else (plan export, search, main courante) ever carries it.
 const everyone: Permission[] = ['organisation.read', 'territory.read', 'announcements.read', 'realtime.subscribe', 'events.read', 'collection.read'];
 
 export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
@@ -72,10 +81,13 @@ export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
     'campaigns.manage',
     'communes.onboard',
     'mapLayers.manage',
+    'plan.manage',
+    'resources.engage',
+    'vulnerable.access',
   ]),
   // Coordinators run events: create, update and close them, manage tags and functions.
-  coordinator: new Set<Permission>([...everyone, 'users.read', 'shares.read', 'announcements.publish', 'events.manage', 'logbook.write', 'logbookCatalogue.manage', 'collection.declare', 'campaigns.manage', 'communes.onboard', 'mapLayers.manage']),
-  contributor: new Set<Permission>([...everyone, 'logbook.write', 'collection.declare']),
+  coordinator: new Set<Permission>([...everyone, 'users.read', 'shares.read', 'announcements.publish', 'events.manage', 'logbook.write', 'logbookCatalogue.manage', 'collection.declare', 'campaigns.manage', 'communes.onboard', 'mapLayers.manage', 'plan.manage', 'resources.engage', 'vulnerable.access']),
+  contributor: new Set<Permission>([...everyone, 'logbook.write', 'collection.declare', 'resources.engage']),
   reader: new Set<Permission>([...everyone]),
 };
 

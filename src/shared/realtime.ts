@@ -6,6 +6,7 @@ import { campaignSummarySchema, declarationSchema } from './schemas/collection';
 import { situationVersionSchema } from './schemas/situation';
 import { actionSchema } from './schemas/actions';
 import { perimeterSchema } from './schemas/map';
+import { resourceSchema } from './schemas/pcs';
 
 /**
  * Topics are strings "<kind>:<id>": `organisation:<orgId>` (members only: accounts changed...),
@@ -73,6 +74,16 @@ export const realtimeEventSchema = z.discriminatedUnion('kind', [
    * their list of layers.
    */
   z.object({ kind: z.literal('mapLayers.changed'), eventId: uuidSchema.nullable() }),
+  /**
+   * Plan communal de sauvegarde, on `organisation:<id>`: the resources board and the plan pages
+   * reload what their reader may see (`part` says which). Names nothing: an engagement on an event
+   * the reader may not see must not leak through it.
+   */
+  z.object({ kind: z.literal('plan.changed'), part: z.enum(['resources', 'risks', 'directory', 'sites', 'upkeep']) }),
+  /** On `event:<id>`: a resource was engaged on the event, released from it, or its occupancy changed. */
+  z.object({ kind: z.literal('resource.updated'), eventId: uuidSchema, resource: resourceSchema }),
+  /** On `event:<id>`: a reflex sheet was started in the event (its steps are the event's actions). */
+  z.object({ kind: z.literal('reflex.started'), eventId: uuidSchema, sheetId: uuidSchema }),
   /** On `campaign:<id>` (members of the prefecture that runs it): a campaign created or changed. */
   z.object({ kind: z.literal('campaign.updated'), campaign: campaignSummarySchema }),
   /** On `campaign:<id>`: a declaration submitted or corrected. */

@@ -213,6 +213,8 @@ export interface ActionsTable {
   created_by: string | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  reflex_run_id: ColumnType<string | null, string | null | undefined, string | null>;
+  step_position: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface EventsTable {
@@ -235,6 +237,8 @@ export interface EventsTable {
   last_hash: string | null;
   last_entry_at: Timestamp | null;
   audience: ColumnType<'inherit' | 'organisation' | 'restricted', 'inherit' | 'organisation' | 'restricted' | undefined, 'inherit' | 'organisation' | 'restricted'>;
+  risk_id: ColumnType<string | null, string | null | undefined, string | null>;
+  exercise: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface LogEntriesTable {
@@ -447,6 +451,140 @@ export interface EventPerimetersTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+// ---- Plan communal de sauvegarde (migration 0009) ----
+
+type Updated = ColumnType<Date, Date | string | undefined, Date | string>;
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
+export interface PcsPlansTable {
+  organisation_id: string;
+  last_revision_on: ColumnType<string | null, string | null | undefined, string | null>;
+  last_exercise_on: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_at: Updated;
+  updated_by_name: string | null;
+}
+
+export interface PcsRisksTable {
+  id: Generated<string>;
+  organisation_id: string;
+  name: string;
+  description: Defaulted<string>;
+  position: Defaulted<number>;
+  archived: Defaulted<boolean>;
+  created_at: CreatedAt;
+  updated_at: Updated;
+}
+
+export interface PcsReflexSheetsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  risk_id: string;
+  title: string;
+  function_id: string;
+  steps: string[];
+  position: Defaulted<number>;
+  archived: Defaulted<boolean>;
+  updated_at: Updated;
+}
+
+export interface PcsReflexRunsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  event_id: string;
+  sheet_id: string;
+  title: string;
+  function_name: string;
+  started_by: string;
+  started_by_name: string;
+  started_at: CreatedAt;
+}
+
+export interface PcsContactsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  name: string;
+  service: Defaulted<string>;
+  function_label: Defaulted<string>;
+  phone: Defaulted<string>;
+  phone_alt: Defaulted<string>;
+  email: Defaulted<string>;
+  notes: Defaulted<string>;
+  archived: Defaulted<boolean>;
+  updated_at: Updated;
+}
+
+export interface PcsOncallShiftsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  contact_id: string;
+  line: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+}
+
+export interface PcsAlertMeansTable {
+  id: Generated<string>;
+  organisation_id: string;
+  name: string;
+  coverage: Defaulted<string>;
+  rules: Defaulted<string>;
+  archived: Defaulted<boolean>;
+  updated_at: Updated;
+}
+
+export type ResourceKind = 'vehicle' | 'equipment' | 'room' | 'shelter' | 'team';
+export type ResourceStatus = 'available' | 'engaged' | 'unavailable';
+
+export interface ResourcesTable {
+  id: Generated<string>;
+  organisation_id: string;
+  name: string;
+  kind: ResourceKind;
+  status: Defaulted<ResourceStatus>;
+  address: Defaulted<string>;
+  lon: number | null;
+  lat: number | null;
+  capacity: number | null;
+  occupancy: Defaulted<number>;
+  engaged_event_id: string | null;
+  engaged_at: Timestamp | null;
+  engaged_by_name: string | null;
+  note: Defaulted<string>;
+  archived: Defaulted<boolean>;
+  version: Defaulted<number>;
+  updated_at: Updated;
+}
+
+export type SiteKind = 'school' | 'daycare' | 'nursing_home' | 'hospital' | 'public_building' | 'industrial' | 'other';
+
+export interface PcsSitesTable {
+  id: Generated<string>;
+  organisation_id: string;
+  name: string;
+  kind: SiteKind;
+  address: Defaulted<string>;
+  lon: number;
+  lat: number;
+  capacity: number | null;
+  phone: Defaulted<string>;
+  notes: Defaulted<string>;
+  archived: Defaulted<boolean>;
+  updated_at: Updated;
+}
+
+export interface PcsVulnerablePeopleTable {
+  id: Generated<string>;
+  organisation_id: string;
+  full_name: string;
+  address: Defaulted<string>;
+  phone: Defaulted<string>;
+  vulnerability: Defaulted<string>;
+  needs: Defaulted<string>;
+  contact: Defaulted<string>;
+  created_at: CreatedAt;
+  updated_at: Updated;
+}
+
 export interface DB {
   departments: DepartmentsTable;
   communes: CommunesTable;
@@ -485,6 +623,16 @@ export interface DB {
   map_layers: MapLayersTable;
   map_layer_data: MapLayerDataTable;
   event_perimeters: EventPerimetersTable;
+  pcs_plans: PcsPlansTable;
+  pcs_risks: PcsRisksTable;
+  pcs_reflex_sheets: PcsReflexSheetsTable;
+  pcs_reflex_runs: PcsReflexRunsTable;
+  pcs_contacts: PcsContactsTable;
+  pcs_oncall_shifts: PcsOncallShiftsTable;
+  pcs_alert_means: PcsAlertMeansTable;
+  resources: ResourcesTable;
+  pcs_sites: PcsSitesTable;
+  pcs_vulnerable_people: PcsVulnerablePeopleTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -501,6 +649,12 @@ export type GuestLinkRow = Selectable<GuestLinksTable>;
 export type ActionRow = Selectable<ActionsTable>;
 export type MapLayerRow = Selectable<MapLayersTable>;
 export type PerimeterRow = Selectable<EventPerimetersTable>;
+export type ResourceRow = Selectable<ResourcesTable>;
+export type RiskRow = Selectable<PcsRisksTable>;
+export type ReflexSheetRow = Selectable<PcsReflexSheetsTable>;
+export type ContactRow = Selectable<PcsContactsTable>;
+export type SiteRow = Selectable<PcsSitesTable>;
+export type VulnerablePersonRow = Selectable<PcsVulnerablePeopleTable>;
 export type CampaignRow = Selectable<CollectionCampaignsTable>;
 export type IndicatorRow = Selectable<CollectionIndicatorsTable>;
 export type DeclarationRow = Selectable<CollectionDeclarationsTable>;

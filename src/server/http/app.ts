@@ -31,6 +31,7 @@ import { situationHandlers } from '../modules/situation';
 import { collectionHandlers, canSubscribeCampaign, DetectionRefresher, OverviewCache } from '../modules/collection';
 import { onboardingHandlers } from '../modules/onboarding';
 import { mapHandlers } from '../modules/map';
+import { pcsHandlers } from '../modules/pcs';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -54,6 +55,7 @@ export const allHandlers: RouteHandlers = {
   ...collectionHandlers,
   ...onboardingHandlers,
   ...mapHandlers,
+  ...pcsHandlers,
 };
 
 /** Routes a user who must change a temporary password may still call. */

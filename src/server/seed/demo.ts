@@ -4,10 +4,12 @@ import type { Role } from '../../shared/permissions';
 import { hashPassword } from '../modules/auth/password';
 import { recordAudit } from '../modules/audit';
 import type { Actor } from '../http/context';
+import { sql } from 'kysely';
 import type { RealtimeHub } from '../realtime/hub';
 import { seedDemoLogbook } from './demo-logbook';
 import { seedDemoRights } from './demo-rights';
 import { seedDemoMap } from './demo-map';
+import { seedDemoPcs } from './demo-pcs';
 import { seedDemoCollection } from './demo-collection';
 
 export interface DemoAccount {
@@ -94,6 +96,10 @@ export async function seedDemoIfEmpty(database: Database, scryptCost: number, re
     await seedDemoLogbook(tx, realtime, city, cityUsers);
     await seedDemoRights(tx, realtime, city, cityUsers);
     await seedDemoMap(tx, realtime, city, cityUsers);
+    await seedDemoPcs(tx, city, cityUsers.get('coordinator')?.name ?? 'Démo', SYSTEM);
+    // The demo's events are about the plan's risk of the same name as their type (Inondation...).
+    await sql`UPDATE events e SET risk_id = r.id FROM event_types t, pcs_risks r
+      WHERE e.organisation_id = ${city} AND t.id = e.type_id AND r.organisation_id = e.organisation_id AND lower(r.name) = lower(t.name)`.execute(tx);
     const prefectureCoordinator = prepared.find((p) => p.org.name === 'Préfecture du Morbihan' && p.role === 'coordinator')!;
     const clerks = users.filter((u) => u.email.startsWith(`${CLERK.slug}@`)).map((u) => u.id);
     await seedDemoCollection(tx, { id: prefecture, userId: author(prefecture, 'coordinator'), userName: prefectureCoordinator.name }, new Date(), { withRules: true, invitations: { clerkIds: clerks } });

@@ -73,6 +73,11 @@ export const eventSummarySchema = z.object({
   childCount: z.number().int(),
   /** The event's own audience setting (see schemas/rights.ts). */
   audience: z.enum(eventAudienceModes),
+  /** The risk of the safeguard plan the event is about (its reflex sheets are proposed). */
+  riskId: uuidSchema.nullable(),
+  riskName: z.string().nullable(),
+  /** An exercise, not a real event (plan upkeep counts it as the last exercise). */
+  exercise: z.boolean(),
   /** In effect open to less than the whole organisation (its list, an ancestor's, or its type's). */
   restricted: z.boolean(),
 });
@@ -110,6 +115,8 @@ export const createEventBodySchema = z.strictObject({
   endsAt: isoDateTimeSchema.nullable().optional(),
   place: placeSchema.nullable().optional(),
   parentId: uuidSchema.nullable().optional(),
+  riskId: uuidSchema.nullable().optional(),
+  exercise: z.boolean().default(false),
 });
 export type CreateEventBody = z.infer<typeof createEventBodySchema>;
 
@@ -123,6 +130,8 @@ export const updateEventBodySchema = z
     startsAt: isoDateTimeSchema.optional(),
     endsAt: isoDateTimeSchema.nullable().optional(),
     place: placeSchema.nullable().optional(),
+    riskId: uuidSchema.nullable().optional(),
+    exercise: z.boolean().optional(),
   })
   .refine((v) => Object.keys(v).length > 0, { message: 'Aucune modification demandée.' });
 export type UpdateEventBody = z.infer<typeof updateEventBodySchema>;

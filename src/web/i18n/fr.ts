@@ -2,7 +2,15 @@
 // un autre catalogue (anglais...) n'aura qu'à fournir les mêmes clés (type `Messages`).
 // Variables : `{nom}` est remplacé par `t('clé', { nom: 'valeur' })`.
 
+import { fr_plan } from './fr-plan';
+import { fr_pcs_event } from './fr-pcs-event';
+import { fr_plan_tabs } from './fr-plan-tabs';
+
 export const fr = {
+  // Plan communal de sauvegarde (./fr-plan.ts) and its use in events (./fr-pcs-event.ts).
+  ...fr_plan,
+  ...fr_pcs_event,
+  ...fr_plan_tabs,
   // Application
   'app.name': 'Vigie',
   'app.tagline': 'Gestion de crise pour les collectivités',

@@ -18,6 +18,7 @@ export function eventSummaryQuery(db: Kysely<DB>, auth: AuthContext | null) {
     .innerJoin('users as u', 'u.id', 'e.created_by')
     .selectAll('e')
     .select(['t.name as type_name', 'u.display_name as created_by_name'])
+    .select(sql<string | null>`(SELECT r.name FROM pcs_risks r WHERE r.id = e.risk_id)`.as('risk_name'))
     .select(sql<number>`(SELECT count(*)::int FROM events c WHERE c.parent_id = e.id AND ${childVisible})`.as('child_count'))
     .select(sql<boolean>`event_restricted(e.id)`.as('restricted'));
 }

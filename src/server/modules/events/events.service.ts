@@ -44,6 +44,9 @@ export function presentSummary(r: EventSummaryRow): EventSummary {
     childCount: r.child_count,
     audience: r.audience,
     restricted: r.restricted,
+    riskId: r.risk_id,
+    riskName: r.risk_name,
+    exercise: r.exercise,
   };
 }
 
@@ -151,6 +154,9 @@ export async function createEvent(services: Services, auth: AuthContext, actor: 
       // Sub-events stay within the organisation that runs the parent, opened by those who may manage it.
       if (!parent || parent.status === 'closed' || !canManageEvent(auth, parent, await eventAccess(tx, auth, parent))) throw new AppError('invalid_parent');
     }
+    if (body.riskId) await requireRisk(tx, me, body.riskId);
+    // Not said: the plan's risk named like the event's type (an "Inondation" event is about the flood risk).
+    const riskId = body.riskId !== undefined ? body.riskId : await riskOfType(tx, me, body.typeId);
     const startsAt = body.startsAt ? new Date(body.startsAt) : new Date();
     const endsAt = body.endsAt ? new Date(body.endsAt) : null;
     if (endsAt && endsAt < startsAt) throw new AppError('invalid_dates');
@@ -167,6 +173,8 @@ export async function createEvent(services: Services, auth: AuthContext, actor: 
         starts_at: startsAt,
         ends_at: endsAt,
         place: body.place ? JSON.stringify(body.place) : null,
+        risk_id: riskId,
+        exercise: body.exercise,
         created_by: auth.user.id,
       })
       .returning('id')
@@ -178,7 +186,7 @@ export async function createEvent(services: Services, auth: AuthContext, actor: 
       tx,
       auth,
       locked,
-      `Ouverture de l’événement « ${body.title} » (${eventStatusLabels[body.status].toLowerCase()}, vigilance ${severityInfo[body.severity as Severity].label.toLowerCase()}).`,
+      `${body.exercise ? 'EXERCICE — ' : ''}Ouverture de l’événement « ${body.title} » (${eventStatusLabels[body.status].toLowerCase()}, vigilance ${severityInfo[body.severity as Severity].label.toLowerCase()}).`,
       false,
       startsAt < locked.now ? startsAt : locked.now,
     );
@@ -194,6 +202,7 @@ export async function updateEvent(services: Services, auth: AuthContext, actor: 
     const before = await lockManagedEvent(tx, auth, id);
     if (before.status === 'closed') throw new AppError('event_closed');
     if (body.typeId) await requireActiveItems(tx, 'event_types', before.organisation_id, [body.typeId], 'unknown_event_type');
+    if (body.riskId) await requireRisk(tx, before.organisation_id, body.riskId);
     const startsAt = body.startsAt ? new Date(body.startsAt) : before.starts_at;
     const endsAt = body.endsAt === undefined ? before.ends_at : body.endsAt === null ? null : new Date(body.endsAt);
     if (endsAt && endsAt < startsAt) throw new AppError('invalid_dates');
@@ -212,12 +221,15 @@ export async function updateEvent(services: Services, auth: AuthContext, actor: 
     track('startsAt', 'starts_at', before.starts_at.toISOString(), body.startsAt ? startsAt.toISOString() : undefined, startsAt);
     track('endsAt', 'ends_at', before.ends_at?.toISOString() ?? null, body.endsAt === undefined ? undefined : (endsAt?.toISOString() ?? null), endsAt);
     track('place', 'place', before.place, body.place, body.place ? JSON.stringify(body.place) : null);
+    track('riskId', 'risk_id', before.risk_id, body.riskId);
+    track('exercise', 'exercise', before.exercise, body.exercise);
     if (Object.keys(set).length === 0) return;
     await tx.updateTable('events').set({ ...set, updated_at: sql`now()` }).where('id', '=', id).execute();
     const notes: string[] = [];
     if (changes.status) notes.push(`statut : ${eventStatusLabels[before.status]} → ${eventStatusLabels[body.status!]}`);
     if (changes.severity) notes.push(`vigilance : ${severityInfo[before.severity as Severity].label} → ${severityInfo[body.severity as Severity].label}`);
     if (changes.title) notes.push(`titre : « ${body.title} »`);
+    if (changes.exercise) notes.push(body.exercise ? 'marqué comme exercice' : 'n’est plus un exercice');
     if (notes.length) await systemEntry(services, tx, auth, before, `Événement modifié (${notes.join(' ; ')}).`, Boolean(changes.severity));
     await recordAudit(tx, actor, { action: 'event.updated', entityType: 'event', entityId: id, organisationId: before.organisation_id, changes });
     await publishUpdated(services, tx, id);
@@ -248,6 +260,24 @@ export async function reopenEvent(services: Services, auth: AuthContext, actor: 
     await publishUpdated(services, tx, id);
   });
   return detail(services.db, auth, id);
+}
+
+async function riskOfType(db: Kysely<DB>, organisationId: string, typeId: string): Promise<string | null> {
+  const r = await db
+    .selectFrom('pcs_risks as r')
+    .innerJoin('event_types as t', (j) => j.on(sql`lower(t.name)`, '=', sql`lower(r.name)`))
+    .select('r.id')
+    .where('t.id', '=', typeId)
+    .where('r.organisation_id', '=', organisationId)
+    .where('r.archived', '=', false)
+    .executeTakeFirst();
+  return r?.id ?? null;
+}
+
+/** A risk of the organisation's safeguard plan (not archived), or `unknown_risk`. */
+async function requireRisk(db: Kysely<DB>, organisationId: string, riskId: string): Promise<void> {
+  const r = await db.selectFrom('pcs_risks').select('id').where('id', '=', riskId).where('organisation_id', '=', organisationId).where('archived', '=', false).executeTakeFirst();
+  if (!r) throw new AppError('unknown_risk');
 }
 
 /** Whether the person may see (and use) an event type: open types, or a restricted one they are listed in. */

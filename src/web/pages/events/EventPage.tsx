@@ -188,7 +188,6 @@ function EventView({ id }: { id: string }) {
     return () => window.clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-  const [observeAgain, setObserveAgain] = useState(0);
   const [mapFocus, setMapFocus] = useState<{ entryId: string; nonce: number } | null>(null);
   const [closeBusy, setCloseBusy] = useState(false);
   const [closeError, setCloseError] = useState<string | null>(null);
@@ -266,12 +265,9 @@ function EventView({ id }: { id: string }) {
     const gen = generation.current;
     try {
       const page = await api('listEntries', { params: { id }, query: { ...queryRef.current, before, limit: PAGE_SIZE } });
-      if (gen !== generation.current) {
-        // Dropped because the list reloaded meanwhile (realtime resync): look again once it has,
-        // or the sentinel, still in view, would never ask again.
-        setObserveAgain((n) => n + 1);
-        return false;
-      }
+      // Dropped because the list reloaded meanwhile (realtime resync); the check after each
+      // render below asks again if the sentinel is still in view.
+      if (gen !== generation.current) return false;
       const merged = mergeOlder(entriesRef.current, page.entries);
       entriesRef.current = merged;
       nextBeforeRef.current = page.nextBefore;
@@ -378,7 +374,17 @@ function EventView({ id }: { id: string }) {
     );
     observer.observe(el);
     return () => observer.disconnect();
-  }, [loadMore, firstLoaded, nextBefore, observeAgain]);
+  }, [loadMore, firstLoaded, nextBefore]);
+
+  // The observer only speaks when the sentinel enters or leaves the view. A page that could not be
+  // asked for at that moment (one already loading, or dropped because the list reloaded) would
+  // leave the sentinel in view and nothing more loading: after each render, look again.
+  useEffect(() => {
+    const el = sentinelRef.current;
+    if (!el || !firstLoaded || nextBefore === null || loadingMore || busyRef.current) return;
+    if (el.offsetParent === null) return; // list hidden (map tab)
+    if (el.getBoundingClientRect().top < window.innerHeight + 400) void loadMore();
+  }, [entries, firstLoaded, nextBefore, loadingMore, loadMore]);
 
   // The "N nouvelles entrées" pill goes away once the person is back at the top.
   useEffect(() => {

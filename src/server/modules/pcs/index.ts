@@ -1,0 +1,1 @@
+export { pcsHandlers } from './pcs.routes';

@@ -1,0 +1,3 @@
+// Part of the French catalogue (spread into ./fr.ts).
+export const fr_plan_tabs = {
+} as const;
