@@ -106,7 +106,63 @@ const validBodies: { [K in BodyRouteId]: (c: Ctx, o: OrgFixture) => Promise<Body
     style: { colour: '#d4121e', lineWidth: 3, lineDash: 'solid', fillOpacity: 0.25 },
   }),
   updatePerimeter: async () => ({ label: 'Avenue de la Mer fermée', category: 'traffic_closure', geometry: { type: 'LineString', coordinates: [[3.89, 43.6], [3.91, 43.59]] } }),
+  updatePlanUpkeep: async () => ({ lastRevisionOn: '2024-03-01' }),
+  importPlan: async () => ({ format: 'vigie-pcs', version: 1, alertMeans: [{ name: `Sirène ${suffix()}`, coverage: 'Centre', rules: 'Sur ordre du maire' }] }),
+  createVulnerablePerson: async () => ({ fullName: `Personne ${suffix()}`, address: '1 rue du Test', vulnerability: 'Isolée' }),
+  updateVulnerablePerson: async () => ({ fullName: `Personne modifiée ${suffix()}`, needs: 'Portage de repas' }),
+  createResource: async () => ({ name: `Véhicule ${suffix()}`, kind: 'vehicle', position: { lon: 3.88, lat: 43.61 } }),
+  updateResource: async () => ({ note: 'Révisé', status: 'unavailable' }),
+  engageResource: async (c, o) => ({ eventId: (await freshEvent(c, o)).id, note: 'Renfort' }),
+  releaseResource: async () => ({ note: 'Retour au centre technique' }),
+  setResourceOccupancy: async () => ({ occupancy: 12, reason: '' }),
 };
+
+/** A resource of `o`: available, or engaged on a fresh event. */
+async function freshResource(c: Ctx, o: OrgFixture, opts: { engaged?: boolean; kind?: 'vehicle' | 'shelter' } = {}): Promise<{ id: string; name: string; eventId: string | null }> {
+  const name = `Moyen confidentiel ${suffix()}`;
+  const ev = opts.engaged ? await freshEvent(c, o) : null;
+  const { id } = await c.db
+    .insertInto('resources')
+    .values({
+      organisation_id: o.org.id,
+      name,
+      kind: opts.kind ?? 'vehicle',
+      capacity: opts.kind === 'shelter' ? 50 : null,
+      status: ev ? 'engaged' : 'available',
+      engaged_event_id: ev?.id ?? null,
+      engaged_at: ev ? new Date() : null,
+      engaged_by_name: ev ? o.users.coordinator.display_name : null,
+      lon: 3.87,
+      lat: 43.6,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id, name, eventId: ev?.id ?? null };
+}
+
+/** A person of `o`'s register of vulnerable people. */
+async function freshVulnerable(c: Ctx, o: OrgFixture): Promise<{ id: string; fullName: string }> {
+  const fullName = `Personne vulnérable ${suffix()}`;
+  const { id } = await c.db.insertInto('pcs_vulnerable_people').values({ organisation_id: o.org.id, full_name: fullName, address: '2 rue Secrète' }).returning('id').executeTakeFirstOrThrow();
+  return { id, fullName };
+}
+
+/** A risk of `o` with one reflex sheet (function of `o`), and a fresh event about it. */
+async function freshSheet(c: Ctx, o: OrgFixture): Promise<{ riskId: string; sheetId: string; eventId: string; title: string }> {
+  const title = `Fiche confidentielle ${suffix()}`;
+  const { id: riskId } = await c.db.insertInto('pcs_risks').values({ organisation_id: o.org.id, name: `Risque ${suffix()}` }).returning('id').executeTakeFirstOrThrow();
+  const { id: sheetId } = await c.db
+    .insertInto('pcs_reflex_sheets')
+    .values({ organisation_id: o.org.id, risk_id: riskId, title, function_id: await catalogueItemOf(c, o, 'crisis_functions'), steps: ['Première étape', 'Deuxième étape'] })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const ev = await freshEvent(c, o);
+  await c.db.updateTable('events').set({ risk_id: riskId }).where('id', '=', ev.id).execute();
+  // The contributor holds the sheet's function (and so may start it); readers may not write.
+  const functionId = (await c.db.selectFrom('pcs_reflex_sheets').select('function_id').where('id', '=', sheetId).executeTakeFirstOrThrow()).function_id;
+  await c.db.insertInto('user_functions').values({ user_id: o.users.contributor.id, function_id: functionId }).onConflict((oc) => oc.doNothing()).execute();
+  return { riskId, sheetId, eventId: ev.id, title };
+}
 
 /** A live guest link of `o` on a fresh event (contributor access), with its raw token. */
 async function freshGuestLink(c: Ctx, o: OrgFixture, access: 'read' | 'write' = 'write'): Promise<{ id: string; token: string; eventId: string }> {
@@ -426,6 +482,31 @@ const requestFor: Record<RouteId, (c: Ctx, o: OrgFixture) => Promise<Req>> = {
   updatePerimeter: async (c, o) => ({ params: { id: (await freshPerimeter(c, o)).id }, body: await validBodies.updatePerimeter(c, o) }),
   deletePerimeter: async (c, o) => ({ params: { id: (await freshPerimeter(c, o)).id } }),
   exportEventGeojson: async (c, o) => ({ params: { id: (await freshPerimeter(c, o)).eventId } }),
+  getPlan: async () => ({}),
+  updatePlanUpkeep: async (c, o) => ({ body: await validBodies.updatePlanUpkeep(c, o) }),
+  listRisks: async () => ({}),
+  getDirectory: async () => ({}),
+  listSites: async () => ({}),
+  exportPlan: async () => ({}),
+  importPlan: async (c, o) => ({ body: await validBodies.importPlan(c, o) }),
+  exportPlanCsv: async () => ({ query: { kind: 'resources' } }),
+  importPlanCsv: async () => ({ query: { kind: 'resources' }, multipart: { fileName: 'moyens.csv', contentType: 'text/csv', data: Buffer.from(`nom;type\nBarrières ${suffix()};Matériel\n`) } }),
+  listVulnerablePeople: async () => ({}),
+  createVulnerablePerson: async (c, o) => ({ body: await validBodies.createVulnerablePerson(c, o) }),
+  updateVulnerablePerson: async (c, o) => ({ params: { id: (await freshVulnerable(c, o)).id }, body: await validBodies.updateVulnerablePerson(c, o) }),
+  deleteVulnerablePerson: async (c, o) => ({ params: { id: (await freshVulnerable(c, o)).id } }),
+  exportVulnerablePeople: async () => ({}),
+  listResources: async () => ({}),
+  createResource: async (c, o) => ({ body: await validBodies.createResource(c, o) }),
+  updateResource: async (c, o) => ({ params: { id: (await freshResource(c, o)).id }, body: await validBodies.updateResource(c, o) }),
+  engageResource: async (c, o) => ({ params: { id: (await freshResource(c, o)).id }, body: await validBodies.engageResource(c, o) }),
+  releaseResource: async (c, o) => ({ params: { id: (await freshResource(c, o, { engaged: true })).id }, body: await validBodies.releaseResource(c, o) }),
+  setResourceOccupancy: async (c, o) => ({ params: { id: (await freshResource(c, o, { engaged: true, kind: 'shelter' })).id }, body: await validBodies.setResourceOccupancy(c, o) }),
+  getEventReflexSheets: async (c, o) => ({ params: { id: (await freshSheet(c, o)).eventId } }),
+  startReflexSheet: async (c, o) => {
+    const s = await freshSheet(c, o);
+    return { params: { id: s.eventId, sheetId: s.sheetId } };
+  },
 };
 
 function urlOf(def: RouteDef, req: Req): string {
@@ -624,6 +705,11 @@ interface Cross {
   aWmsLayer: Awaited<ReturnType<typeof freshRemoteLayer>>;
   aEventLayer: Awaited<ReturnType<typeof freshLayer>>;
   aPerimeter: Awaited<ReturnType<typeof freshPerimeter>>;
+  /** A's plan: an available resource, an engaged shelter, a person of the register, a reflex sheet of a risk. */
+  aResource: Awaited<ReturnType<typeof freshResource>>;
+  aEngaged: Awaited<ReturnType<typeof freshResource>>;
+  aVulnerable: Awaited<ReturnType<typeof freshVulnerable>>;
+  aSheet: Awaited<ReturnType<typeof freshSheet>>;
   /** Strings of A's private data that must never appear in an answer to B. */
   secrets: string[];
 }
@@ -1024,7 +1110,49 @@ const crossOrgCases: Record<RouteId, (x: Cross) => Promise<void>> = {
     expectError(res, 'not_found');
     expectNoSecretOf(x, res);
   },
+  // The plan is the organisation's own: B's reads hold nothing of A, B's writes land in B.
+  getPlan: async (x) => void ownOnly(x, 'GET', '/api/plan'),
+  updatePlanUpkeep: async (x) => void ownOnly(x, 'PUT', '/api/plan/upkeep', { lastExerciseOn: '2025-01-01' }),
+  listRisks: async (x) => void ownOnly(x, 'GET', '/api/plan/risks'),
+  getDirectory: async (x) => void ownOnly(x, 'GET', '/api/plan/directory'),
+  listSites: async (x) => void ownOnly(x, 'GET', '/api/plan/sites'),
+  exportPlan: async (x) => void ownOnly(x, 'GET', '/api/plan/export.json'),
+  importPlan: async (x) => void ownOnly(x, 'POST', '/api/plan/import', await validBodies.importPlan(c, c.B)),
+  exportPlanCsv: async (x) => void ownOnly(x, 'GET', '/api/plan/export.csv?kind=resources'),
+  importPlanCsv: async (x) => {
+    const m = multipartBody('file', 'annuaire.csv', 'text/csv', Buffer.from(`nom;telephone\nContact de B ${suffix()};0102030405\n`));
+    const res = await send(c.t.app, await x.asB(), 'POST', '/api/plan/import.csv?kind=contacts', { raw: m.payload, contentType: m.headers['content-type'] });
+    expect(res.statusCode).toBe(200);
+    expectNoSecretOf(x, res);
+  },
+  listVulnerablePeople: async (x) => void ownOnly(x, 'GET', '/api/plan/vulnerable-people'),
+  createVulnerablePerson: async (x) => void ownOnly(x, 'POST', '/api/plan/vulnerable-people', await validBodies.createVulnerablePerson(c, c.B)),
+  updateVulnerablePerson: async (x) => void expectError(await send(c.t.app, await x.asB(), 'PUT', `/api/plan/vulnerable-people/${x.aVulnerable.id}`, { json: { fullName: 'Par B' } }), 'not_found'),
+  deleteVulnerablePerson: async (x) => void expectError(await send(c.t.app, await x.asB(), 'DELETE', `/api/plan/vulnerable-people/${x.aVulnerable.id}`), 'not_found'),
+  exportVulnerablePeople: async (x) => void ownOnly(x, 'GET', '/api/plan/vulnerable-people/export.csv'),
+  listResources: async (x) => void ownOnly(x, 'GET', '/api/resources'),
+  createResource: async (x) => void ownOnly(x, 'POST', '/api/resources', await validBodies.createResource(c, c.B)),
+  updateResource: async (x) => void expectError(await send(c.t.app, await x.asB(), 'PATCH', `/api/resources/${x.aResource.id}`, { json: { note: 'Par B' } }), 'not_found'),
+  engageResource: async (x) => {
+    const s = await x.asB();
+    // A's resource on B's event, and B's resource on A's event: both unknown to B.
+    const bEvent = await freshEvent(c, c.B);
+    expectError(await send(c.t.app, s, 'POST', `/api/resources/${x.aResource.id}/engage`, { json: { eventId: bEvent.id } }), 'not_found');
+    const bResource = await freshResource(c, c.B);
+    expectError(await send(c.t.app, s, 'POST', `/api/resources/${bResource.id}/engage`, { json: { eventId: x.aEvent.id } }), 'not_found');
+  },
+  releaseResource: async (x) => void expectError(await send(c.t.app, await x.asB(), 'POST', `/api/resources/${x.aEngaged.id}/release`, { json: {} }), 'not_found'),
+  setResourceOccupancy: async (x) => void expectError(await send(c.t.app, await x.asB(), 'PUT', `/api/resources/${x.aEngaged.id}/occupancy`, { json: { occupancy: 3 } }), 'not_found'),
+  getEventReflexSheets: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aSheet.eventId}/reflex-sheets`), 'not_found'),
+  startReflexSheet: async (x) => void expectError(await send(c.t.app, await x.asB(), 'POST', `/api/events/${x.aSheet.eventId}/reflex-sheets/${x.aSheet.sheetId}/start`), 'not_found'),
 };
+
+/** B's administrator calls a route of its own plan: success, and nothing of A in the answer. */
+async function ownOnly(x: Cross, method: Method, url: string, json?: unknown) {
+  const res = await send(c.t.app, await x.asB(), method, url, json === undefined ? {} : { json });
+  expect(res.statusCode, `${method} ${url}: ${res.body.slice(0, 200)}`).toBeLessThan(300);
+  expectNoSecretOf(x, res);
+}
 
 async function listHoldsNothingOfA(x: Cross, url: string) {
   const res = await send(c.t.app, await x.asB(), 'GET', url);
@@ -1093,6 +1221,11 @@ async function snapshotOf(orgId: string) {
     mapLayers: await db.selectFrom('map_layers').selectAll().where('organisation_id', '=', orgId).orderBy('id').execute(),
     mapLayerData: await db.selectFrom('map_layer_data').select(['layer_id', 'sha256']).where('layer_id', 'in', db.selectFrom('map_layers').select('id').where('organisation_id', '=', orgId)).orderBy('layer_id').execute(),
     perimeters: await db.selectFrom('event_perimeters').selectAll().where('organisation_id', '=', orgId).orderBy('id').execute(),
+    pcs: await Promise.all(
+      (['pcs_plans', 'pcs_risks', 'pcs_reflex_sheets', 'pcs_reflex_runs', 'pcs_contacts', 'pcs_oncall_shifts', 'pcs_alert_means', 'resources', 'pcs_sites', 'pcs_vulnerable_people'] as const).map((t) =>
+        db.selectFrom(t).selectAll().where('organisation_id', '=', orgId).orderBy('organisation_id').execute(),
+      ),
+    ),
     campaignRealtime: await db
       .selectFrom('realtime_messages')
       .select(['topic', 'seq'])
@@ -1138,7 +1271,15 @@ describe('cross-organisation isolation', () => {
     const aPerimeter = await freshPerimeter(c, c.A);
     const aWfsLayer = await freshRemoteLayer(c, c.A, 'wfs');
     const aWmsLayer = await freshRemoteLayer(c, c.A, 'wms');
+    const aResource = await freshResource(c, c.A);
+    const aEngaged = await freshResource(c, c.A, { engaged: true, kind: 'shelter' });
+    const aVulnerable = await freshVulnerable(c, c.A);
+    const aSheet = await freshSheet(c, c.A);
     x = {
+      aResource,
+      aEngaged,
+      aVulnerable,
+      aSheet,
       aWfsLayer,
       aWmsLayer,
       aLayer,
@@ -1181,6 +1322,11 @@ describe('cross-organisation isolation', () => {
         aPerimeter.id,
         aPerimeter.label,
         aPerimeter.eventId,
+        ...[aResource, aEngaged].flatMap((r) => [r.id, r.name]),
+        aVulnerable.id,
+        aVulnerable.fullName,
+        aSheet.sheetId,
+        aSheet.title,
       ],
     };
   });
@@ -1269,6 +1415,9 @@ describe('cross-organisation isolation', () => {
 
 // --- Bad input --------------------------------------------------------------------------------
 
+/** GET routes whose every answer is an audit record (the register of vulnerable people). */
+const AUDITED_READS = new Set<RouteId>(['listVulnerablePeople', 'exportVulnerablePeople']);
+
 describe('bad input', () => {
   it('the table of valid bodies covers every route with a body, and each is valid', async () => {
     const withBody = routeIds.filter((id) => (routes[id] as RouteDef).body !== undefined);
@@ -1289,7 +1438,7 @@ describe('bad input', () => {
       const def: RouteDef = routes[id];
       const session = def.access.kind === 'public' ? null : admin;
       const req = await requestFor[id](c, c.A);
-      const before = await countRows(c.db);
+      let before = await countRows(c.db);
       const expectBad = async (label: string, res: LightMyRequestResponse, code: keyof typeof errorMessages) => {
         requests++;
         const err = (() => {
@@ -1334,6 +1483,8 @@ describe('bad input', () => {
         // GET routes do not read a body: one sent anyway (even malformed) is ignored.
         const res = await hit(session, id, req, { raw: '{"a":', contentType: 'application/json' });
         expect(res.statusCode, `${id}: ${res.body}`).toBe(200);
+        // Reads of personal data are themselves recorded (one audit record): the bad requests below must add nothing more.
+        if (AUDITED_READS.has(id)) before = await countRows(c.db);
       }
 
       for (const key of Object.keys(req.params ?? {})) {

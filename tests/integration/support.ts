@@ -122,6 +122,16 @@ export interface RowCounts {
   map_layers: number;
   map_layer_data: number;
   event_perimeters: number;
+  pcs_plans: number;
+  pcs_risks: number;
+  pcs_reflex_sheets: number;
+  pcs_reflex_runs: number;
+  pcs_contacts: number;
+  pcs_oncall_shifts: number;
+  pcs_alert_means: number;
+  resources: number;
+  pcs_sites: number;
+  pcs_vulnerable_people: number;
 }
 
 /** Row counts of every table a request could write. */
@@ -158,7 +168,17 @@ export async function countRows(db: Kysely<DB>): Promise<RowCounts> {
            (SELECT count(*) FROM actions)::int AS actions,
            (SELECT count(*) FROM map_layers)::int AS map_layers,
            (SELECT count(*) FROM map_layer_data)::int AS map_layer_data,
-           (SELECT count(*) FROM event_perimeters)::int AS event_perimeters`.execute(db);
+           (SELECT count(*) FROM event_perimeters)::int AS event_perimeters,
+           (SELECT count(*) FROM pcs_plans)::int AS pcs_plans,
+           (SELECT count(*) FROM pcs_risks)::int AS pcs_risks,
+           (SELECT count(*) FROM pcs_reflex_sheets)::int AS pcs_reflex_sheets,
+           (SELECT count(*) FROM pcs_reflex_runs)::int AS pcs_reflex_runs,
+           (SELECT count(*) FROM pcs_contacts)::int AS pcs_contacts,
+           (SELECT count(*) FROM pcs_oncall_shifts)::int AS pcs_oncall_shifts,
+           (SELECT count(*) FROM pcs_alert_means)::int AS pcs_alert_means,
+           (SELECT count(*) FROM resources)::int AS resources,
+           (SELECT count(*) FROM pcs_sites)::int AS pcs_sites,
+           (SELECT count(*) FROM pcs_vulnerable_people)::int AS pcs_vulnerable_people`.execute(db);
   return r.rows[0];
 }
 

@@ -73,7 +73,8 @@ export async function startReflexSheet(services: Services, auth: AuthContext, ac
     if (!sheet) throw notFound();
     const holds = await tx.selectFrom('user_functions').select('function_id').where('user_id', '=', auth.user.id).where('function_id', '=', sheet.function_id).executeTakeFirst();
     const manages = can(auth.user.role, 'events.manage') && canManageEvent(auth, e, e.access);
-    if (!holds && !manages) throw new AppError('action_forbidden');
+    // Coordinators of the event, or whoever holds the sheet's function.
+    if (!holds && !manages) throw new AppError('forbidden');
     const existing = await tx.selectFrom('pcs_reflex_runs').select('id').where('event_id', '=', eventId).where('sheet_id', '=', sheetId).executeTakeFirst();
     if (existing) throw new AppError('reflex_sheet_started');
     const run = await tx

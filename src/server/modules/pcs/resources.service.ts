@@ -189,11 +189,13 @@ export async function engageResource(services: Services, auth: AuthContext, acto
       if (r.engaged_event_id === e.id) throw new AppError('resource_already_engaged_here');
       const where = await tx.selectFrom('events').select(['id', 'title']).where('id', '=', r.engaged_event_id!).executeTakeFirst();
       const visible = where ? (await eventAccess(tx, auth, where)) !== 'none' : false;
-      throw new AppError(
-        'resource_engaged_elsewhere',
-        visible && where ? { eventId: where.id, eventTitle: where.title, engagedAt: r.engaged_at?.toISOString() ?? null } : { eventId: null, eventTitle: null, engagedAt: r.engaged_at?.toISOString() ?? null },
-        visible && where ? `Ce moyen est déjà engagé sur « ${where.title} » : libérez-le d’abord.` : undefined,
-      );
+      // The stable message, and where in `details` (the event's title only to whoever sees that event).
+      throw new AppError('resource_engaged_elsewhere', {
+        eventId: visible && where ? where.id : null,
+        eventTitle: visible && where ? where.title : null,
+        engagedAt: r.engaged_at?.toISOString() ?? null,
+        engagedByName: r.engaged_by_name,
+      });
     }
     if (r.status === 'unavailable') throw new AppError('resource_unavailable');
     await tx
