@@ -195,6 +195,11 @@ describe('reflex sheets', () => {
     const updated = await json<EventDetail>(await send(t.app, coord, 'PATCH', `/api/events/${drill.id}`, { json: { riskId: risks.risks.find((r) => r.name === 'Inondation')!.id } }));
     expect(updated.riskName).toBe('Inondation');
     expectError(await send(t.app, coord, 'PATCH', `/api/events/${drill.id}`, { json: { riskId: '00000000-0000-4000-8000-000000000000' } }), 'unknown_risk');
+    // Closed, the exercise is the plan's last one.
+    await json(await send(t.app, coord, 'PUT', '/api/plan/upkeep', { json: { lastExerciseOn: '2023-05-10' } }));
+    await json(await send(t.app, coord, 'POST', `/api/events/${drill.id}/close`));
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+    expect((await json<PlanOverview>(await send(t.app, reader, 'GET', '/api/plan'))).lastExerciseOn).toBe(today);
   });
 });
 

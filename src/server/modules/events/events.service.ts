@@ -244,6 +244,18 @@ export async function closeEvent(services: Services, auth: AuthContext, actor: A
     // The closing entry is the last one written while the event is open.
     await systemEntry(services, tx, auth, e, `Clôture de l’événement par ${auth.user.displayName}.`, true);
     await tx.updateTable('events').set({ status: 'closed', closed_at: e.now, ends_at: e.ends_at ?? e.now, updated_at: sql`now()` }).where('id', '=', id).execute();
+    // A closed exercise is the plan's last exercise (CSI R731-10), unless a later one is recorded.
+    if (e.exercise && !e.parent_id) {
+      const day = sql<string>`(${e.starts_at}::timestamptz AT TIME ZONE 'Europe/Paris')::date`;
+      await tx
+        .insertInto('pcs_plans')
+        .values({ organisation_id: e.organisation_id, last_exercise_on: day as never, updated_by_name: auth.user.displayName })
+        .onConflict((oc) =>
+          oc.column('organisation_id').doUpdateSet({ last_exercise_on: sql`greatest(pcs_plans.last_exercise_on, excluded.last_exercise_on)`, updated_at: sql`now()`, updated_by_name: auth.user.displayName }),
+        )
+        .execute();
+      await services.realtime.publish(tx, topicOf('organisation', e.organisation_id), { kind: 'plan.changed', part: 'upkeep' });
+    }
     await recordAudit(tx, actor, { action: 'event.closed', entityType: 'event', entityId: id, organisationId: e.organisation_id, changes: { status: { from: e.status, to: 'closed' } } });
     await publishUpdated(services, tx, id);
   });
