@@ -858,6 +858,7 @@ export const routes = {
     method: 'GET',
     path: '/api/events/:id/reflex-sheets',
     access: perm('events.read'),
+    guest: 'read',
     summary: 'Fiches réflexes proposées pour le risque de l’événement, et celles démarrées (étapes et leur état)',
     params: idParamsSchema,
     response: eventReflexSheetsSchema,
