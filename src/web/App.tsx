@@ -27,6 +27,7 @@ const CampaignsPage = lazy(() => import('./pages/collecte/Collecte').then((m) =>
 const CampaignFormPage = lazy(() => import('./pages/collecte/CampaignForm').then((m) => ({ default: m.CampaignFormPage })));
 const ContactsPage = lazy(() => import('./pages/collecte/Contacts').then((m) => ({ default: m.ContactsPage })));
 const ReportPage = lazy(() => import('./pages/collecte/Report').then((m) => ({ default: m.ReportPage })));
+const PlanPage = lazy(() => import('./pages/plan/PlanPage').then((m) => ({ default: m.PlanPage })));
 const MapLayersPage = lazy(() => import('./pages/admin/MapLayers').then((m) => ({ default: m.MapLayersPage })));
 const RightsPage = lazy(() => import('./pages/admin/Rights').then((m) => ({ default: m.RightsPage })));
 const SharesPage = lazy(() => import('./pages/admin/Shares').then((m) => ({ default: m.SharesPage })));
@@ -123,6 +124,14 @@ export function AppRoutes() {
           element={
             <RequirePermission permission="events.read">
               <SearchPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="plan"
+          element={
+            <RequirePermission permission="events.read">
+              <PlanPage />
             </RequirePermission>
           }
         />

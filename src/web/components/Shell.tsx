@@ -3,11 +3,14 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { organisationKindLabels, roleLabels } from '../../shared';
 import { t } from '../i18n';
-import { visibleNav, type NavSection } from '../navigation';
+import { registerNav, visibleNav, type NavSection } from '../navigation';
 import { useSession, useSessionContext } from '../session';
 import { Brand } from './Brand';
 import { Icon } from './Icon';
 import { RealtimeIndicator } from './RealtimeIndicator';
+
+// Plan communal de sauvegarde: every member of the organisation (guests have their own frame).
+registerNav({ path: '/plan', label: 'plan.nav', icon: 'shield', permission: 'events.read', section: 'main', order: 10 });
 
 const sectionLabels: Record<NavSection, 'nav.section.main' | 'nav.section.admin'> = {
   main: 'nav.section.main',

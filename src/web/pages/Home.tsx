@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import {
   createAnnouncementBodySchema,
   organisationKindLabels,
@@ -17,6 +18,39 @@ import { formatFull, formatRecent, t } from '../i18n';
 import { useCan, useSession } from '../session';
 import { usePageTitle } from '../usePageTitle';
 import { HomeCampaignCards } from './collecte/HomeCampaignCards';
+
+/** Legal upkeep reminders of the safeguard plan (revision, exercise), for those who keep it. */
+function PlanRemindersCard() {
+  const [reminders, setReminders] = useState<{ kind: string; level: string; message: string }[]>([]);
+  useEffect(() => {
+    let cancelled = false;
+    api('getPlan')
+      .then((p) => {
+        if (!cancelled) setReminders(p.reminders);
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+  if (reminders.length === 0) return null;
+  return (
+    <section className="card" style={{ borderLeft: '6px solid var(--c-warning)' }} aria-labelledby="plan-reminders-title" data-testid="plan-reminders">
+      <h2 id="plan-reminders-title" className="card__title">
+        <Icon name="alert" />
+        {t('planTabs.home.title')}
+      </h2>
+      <ul style={{ paddingLeft: '1.25rem', listStyle: 'disc' }}>
+        {reminders.map((r) => (
+          <li key={r.kind}>{r.message}</li>
+        ))}
+      </ul>
+      <Link className="button button--secondary" to="/plan?onglet=entretien">
+        {t('planTabs.home.link')}
+      </Link>
+    </section>
+  );
+}
 
 function sortAnnouncements(list: Announcement[]): Announcement[] {
   const byId = new Map(list.map((a) => [a.id, a]));
@@ -156,6 +190,7 @@ export function HomePage() {
       <div className="home-grid">
         <div className="home-grid__main">
           <HomeCampaignCards />
+          {can('plan.manage') ? <PlanRemindersCard /> : null}
           {can('announcements.publish') ? (
             <PublishForm onPublished={(a) => setAnnouncements((prev) => sortAnnouncements([a, ...(prev ?? [])]))} />
           ) : null}

@@ -1,0 +1,477 @@
+// Dialogs of the resources board: add or edit a resource, engage it on an event, release it, set a
+// shelter's occupancy. Each is mounted while open and reports what the server answered.
+
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import type { EventSummary } from '../../../shared';
+import { resourceFieldsSchema, resourceKinds, type Resource, type ResourceKind } from '../../../shared/schemas/pcs';
+import { ApiError, api, errorMessage, validate } from '../../api/client';
+import { LiveMessage } from '../../components/Alert';
+import { Dialog } from '../../components/Dialog';
+import { SelectField, TextField, TextareaField } from '../../components/Field';
+import { formatRecent, t, type MessageKey } from '../../i18n';
+
+export const kindLabelKeys: Record<ResourceKind, MessageKey> = {
+  vehicle: 'resources.kind.vehicle',
+  equipment: 'resources.kind.equipment',
+  room: 'resources.kind.room',
+  shelter: 'resources.kind.shelter',
+  team: 'resources.kind.team',
+};
+
+function SubmitButton({ formId, busy, label, busyLabel, disabled, danger, testId }: { formId: string; busy: boolean; label: string; busyLabel: string; disabled?: boolean; danger?: boolean; testId?: string }) {
+  return (
+    <button type="submit" form={formId} className={`button ${danger ? 'button--danger' : 'button--primary'}`} disabled={busy || disabled} data-testid={testId}>
+      {busy ? <span className="spinner spinner--small" aria-hidden="true" /> : null}
+      {busy ? busyLabel : label}
+    </button>
+  );
+}
+
+function CancelButton({ onClose, busy }: { onClose: () => void; busy: boolean }) {
+  return (
+    <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
+      {t('action.cancel')}
+    </button>
+  );
+}
+
+/** "43,6108" or "43.6108" → 43.6108; "" → null; anything else → NaN. */
+function parseDecimal(value: string): number | null {
+  const s = value.trim().replace(/\s/g, '').replace(',', '.');
+  if (!s) return null;
+  return /^[-+]?\d+(\.\d+)?$/.test(s) ? Number(s) : Number.NaN;
+}
+
+function decimalText(n: number | null | undefined): string {
+  return n === null || n === undefined ? '' : String(n).replace('.', ',');
+}
+
+// ---- add / edit ----
+
+interface ResourceFormDialogProps {
+  /** The resource to edit; null to add one. */
+  resource: Resource | null;
+  onClose: () => void;
+  onSaved: (resource: Resource, created: boolean) => void;
+}
+
+export function ResourceFormDialog({ resource, onClose, onSaved }: ResourceFormDialogProps) {
+  const formId = useId();
+  const [name, setName] = useState(resource?.name ?? '');
+  const [kind, setKind] = useState<ResourceKind>(resource?.kind ?? 'vehicle');
+  const [address, setAddress] = useState(resource?.address ?? '');
+  const [lon, setLon] = useState(decimalText(resource?.position?.lon));
+  const [lat, setLat] = useState(decimalText(resource?.position?.lat));
+  const [capacity, setCapacity] = useState(resource?.capacity === null || resource?.capacity === undefined ? '' : String(resource.capacity));
+  const [note, setNote] = useState(resource?.note ?? '');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    setFormError(null);
+    const local: Record<string, string> = {};
+    const lonN = parseDecimal(lon);
+    const latN = parseDecimal(lat);
+    if (Number.isNaN(lonN)) local['position.lon'] = t('resources.field.notNumber');
+    if (Number.isNaN(latN)) local['position.lat'] = t('resources.field.notNumber');
+    if (lonN === null && latN !== null && !Number.isNaN(latN)) local['position.lon'] = t('resources.field.lonMissing');
+    if (latN === null && lonN !== null && !Number.isNaN(lonN)) local['position.lat'] = t('resources.field.latMissing');
+    let capacityN: number | null = null;
+    if (kind === 'shelter' && capacity.trim()) {
+      capacityN = /^\d+$/.test(capacity.trim()) ? Number(capacity.trim()) : Number.NaN;
+      if (Number.isNaN(capacityN)) local.capacity = t('resources.field.capacityInvalid');
+    }
+    const position = lonN !== null && latN !== null && !Number.isNaN(lonN) && !Number.isNaN(latN) ? { lon: lonN, lat: latN } : null;
+    const v = validate(resourceFieldsSchema, {
+      name,
+      kind,
+      address,
+      position,
+      // A shelter's capacity; other kinds keep theirs (from an import) untouched.
+      capacity: kind === 'shelter' ? capacityN : (resource?.capacity ?? null),
+      note,
+    });
+    const all = { ...(v.errors ?? {}), ...local };
+    if (Object.keys(all).length > 0) {
+      setErrors(all);
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const body = v.data!;
+      const saved = resource ? await api('updateResource', { params: { id: resource.id }, body }) : await api('createResource', { body });
+      onSaved(saved, resource === null);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'validation_failed') setErrors(err.fieldErrors);
+      if (err instanceof ApiError && err.code === 'name_taken') setErrors({ name: err.message });
+      setFormError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog
+      open
+      title={resource ? t('resources.editTitle', { name: resource.name }) : t('resources.createTitle')}
+      onClose={onClose}
+      dismissible={!busy}
+      footer={
+        <>
+          <CancelButton onClose={onClose} busy={busy} />
+          <SubmitButton formId={formId} busy={busy} label={resource ? t('resources.save') : t('resources.create')} busyLabel={t('resources.saving')} testId="resource-form-submit" />
+        </>
+      }
+    >
+      <form id={formId} className="form" onSubmit={(e) => void submit(e)} noValidate aria-busy={busy}>
+        <LiveMessage tone="error" message={formError} />
+        <TextField label={t('resources.field.name')} value={name} onChange={(e) => setName(e.target.value)} error={errors.name} maxLength={120} required autoFocus disabled={busy} />
+        <SelectField
+          label={t('resources.field.kind')}
+          value={kind}
+          onChange={(e) => setKind(e.target.value as ResourceKind)}
+          error={errors.kind}
+          disabled={busy}
+          options={resourceKinds.map((k) => ({ value: k, label: t(kindLabelKeys[k]) }))}
+        />
+        <TextField label={t('resources.field.address')} value={address} onChange={(e) => setAddress(e.target.value)} error={errors.address} maxLength={300} autoComplete="off" disabled={busy} />
+        <fieldset className="fieldset">
+          <legend className="field__label">{t('resources.field.position')}</legend>
+          <p className="field__hint">{t('resources.field.positionHint')}</p>
+          <div className="resource-form__coords">
+            <TextField label={t('resources.field.lon')} value={lon} onChange={(e) => setLon(e.target.value)} error={errors['position.lon'] ?? errors.position} inputMode="decimal" autoComplete="off" disabled={busy} />
+            <TextField label={t('resources.field.lat')} value={lat} onChange={(e) => setLat(e.target.value)} error={errors['position.lat']} inputMode="decimal" autoComplete="off" disabled={busy} />
+          </div>
+        </fieldset>
+        {kind === 'shelter' ? (
+          <TextField
+            label={t('resources.field.capacity')}
+            hint={t('resources.field.capacityHint')}
+            value={capacity}
+            onChange={(e) => setCapacity(e.target.value)}
+            error={errors.capacity}
+            inputMode="numeric"
+            autoComplete="off"
+            disabled={busy}
+          />
+        ) : null}
+        <TextareaField label={t('resources.field.note')} hint={t('resources.field.noteHint')} value={note} onChange={(e) => setNote(e.target.value)} error={errors.note} maxLength={1000} rows={3} disabled={busy} />
+      </form>
+    </Dialog>
+  );
+}
+
+// ---- engage ----
+
+interface EngageDialogProps {
+  resource: Resource;
+  organisationId: string;
+  onClose: () => void;
+  onEngaged: (resource: Resource, eventTitle: string) => void;
+  /** The board is out of date (someone engaged it meanwhile): reload it. */
+  onStale: () => void;
+}
+
+const statusOrder = { active: 0, watch: 1, closed: 2 } as const;
+
+/** Where the resource went: the event's title comes in `details` only to those who see that event. */
+function elsewhereMessage(err: ApiError): string {
+  const d = (err.details ?? {}) as { eventTitle?: unknown; engagedAt?: unknown; engagedByName?: unknown };
+  if (typeof d.eventTitle !== 'string' || !d.eventTitle) return err.message;
+  if (typeof d.engagedAt === 'string' && typeof d.engagedByName === 'string' && d.engagedByName) {
+    return t('resources.engage.elsewhereSince', { event: d.eventTitle, when: formatRecent(d.engagedAt), name: d.engagedByName });
+  }
+  return t('resources.engage.elsewhere', { event: d.eventTitle });
+}
+
+export function EngageDialog({ resource, organisationId, onClose, onEngaged, onStale }: EngageDialogProps) {
+  const formId = useId();
+  const [events, setEvents] = useState<EventSummary[] | null>(null);
+  const [eventsError, setEventsError] = useState<string | null>(null);
+  const [eventId, setEventId] = useState('');
+  const [note, setNote] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let cancelled = false;
+    api('listEvents', { query: { limit: 500 } })
+      .then((r) => {
+        if (cancelled) return;
+        // Only the organisation's open events take its resources.
+        const open = r.events
+          .filter((e) => e.status !== 'closed' && e.organisationId === organisationId)
+          .sort((a, b) => statusOrder[a.status] - statusOrder[b.status] || b.startsAt.localeCompare(a.startsAt));
+        setEvents(open);
+        setEventsError(null);
+        if (open.length === 1) setEventId(open[0].id);
+      })
+      .catch((err: unknown) => {
+        if (!cancelled) setEventsError(errorMessage(err));
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [organisationId, attempt]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    setFormError(null);
+    if (!eventId) {
+      setErrors({ eventId: t('resources.engage.eventRequired') });
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const saved = await api('engageResource', { params: { id: resource.id }, body: { eventId, note: note.trim() } });
+      onEngaged(saved, events?.find((x) => x.id === eventId)?.title ?? '');
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'validation_failed') setErrors(err.fieldErrors);
+      if (err instanceof ApiError && (err.code === 'resource_engaged_elsewhere' || err.code === 'resource_unavailable' || err.code === 'resource_archived')) onStale();
+      setFormError(err instanceof ApiError && err.code === 'resource_engaged_elsewhere' ? elsewhereMessage(err) : errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const noEvents = events !== null && events.length === 0;
+
+  return (
+    <Dialog
+      open
+      title={t('resources.engageTitle', { name: resource.name })}
+      onClose={onClose}
+      dismissible={!busy}
+      footer={
+        <>
+          <CancelButton onClose={onClose} busy={busy} />
+          <SubmitButton formId={formId} busy={busy} label={t('resources.engage.submit')} busyLabel={t('resources.engage.busy')} disabled={events === null || noEvents} testId="engage-submit" />
+        </>
+      }
+    >
+      <form id={formId} className="form" onSubmit={(e) => void submit(e)} noValidate aria-busy={busy}>
+        <LiveMessage tone="error" message={formError} />
+        {eventsError ? (
+          <p className="form-error" role="alert">
+            {eventsError}{' '}
+            <button type="button" className="link-button" onClick={() => setAttempt((a) => a + 1)}>
+              {t('action.retry')}
+            </button>
+          </p>
+        ) : null}
+        {events === null && !eventsError ? <p className="muted">{t('resources.engage.eventsLoading')}</p> : null}
+        {noEvents ? <p className="empty">{t('resources.engage.noEvents')}</p> : null}
+        {events && events.length > 0 ? (
+          <SelectField
+            label={t('resources.engage.event')}
+            hint={t('resources.engage.eventHint')}
+            value={eventId}
+            onChange={(e) => setEventId(e.target.value)}
+            error={errors.eventId}
+            disabled={busy}
+            required
+            autoFocus
+            data-testid="engage-event"
+            options={[
+              { value: '', label: t('resources.engage.eventChoose') },
+              ...events.map((ev) => ({
+                value: ev.id,
+                label: t('resources.engage.eventOption', { title: ev.title, status: t(ev.status === 'active' ? 'resources.engage.status.active' : 'resources.engage.status.watch') }),
+              })),
+            ]}
+          />
+        ) : null}
+        <TextareaField
+          label={t('resources.engage.note')}
+          hint={t('resources.engage.noteHint')}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          error={errors.note}
+          maxLength={500}
+          rows={2}
+          disabled={busy}
+        />
+      </form>
+    </Dialog>
+  );
+}
+
+// ---- release ----
+
+interface ReleaseDialogProps {
+  resource: Resource;
+  onClose: () => void;
+  onReleased: (resource: Resource) => void;
+  onStale: () => void;
+}
+
+export function ReleaseDialog({ resource, onClose, onReleased, onStale }: ReleaseDialogProps) {
+  const formId = useId();
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [noteError, setNoteError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    setError(null);
+    setNoteError(null);
+    setBusy(true);
+    try {
+      onReleased(await api('releaseResource', { params: { id: resource.id }, body: { note: note.trim() } }));
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'validation_failed') setNoteError(err.fieldErrors.note ?? null);
+      if (err instanceof ApiError && err.code === 'resource_not_engaged') onStale();
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog
+      open
+      role="alertdialog"
+      size="small"
+      title={t('resources.releaseTitle', { name: resource.name })}
+      onClose={onClose}
+      dismissible={!busy}
+      footer={
+        <>
+          <CancelButton onClose={onClose} busy={busy} />
+          <SubmitButton formId={formId} busy={busy} label={t('resources.release.submit')} busyLabel={t('resources.saving')} testId="release-submit" />
+        </>
+      }
+    >
+      <form id={formId} className="form" onSubmit={(e) => void submit(e)} noValidate aria-busy={busy}>
+        {resource.engagedEvent ? <p>{t('resources.release.text', { event: resource.engagedEvent.title })}</p> : null}
+        <LiveMessage tone="error" message={error} />
+        <TextareaField label={t('resources.release.note')} value={note} onChange={(e) => setNote(e.target.value)} error={noteError} maxLength={500} rows={2} disabled={busy} />
+      </form>
+    </Dialog>
+  );
+}
+
+// ---- occupancy of a shelter ----
+
+interface OccupancyDialogProps {
+  resource: Resource;
+  onClose: () => void;
+  onSaved: (resource: Resource) => void;
+  onStale: () => void;
+}
+
+export function OccupancyDialog({ resource, onClose, onSaved, onStale }: OccupancyDialogProps) {
+  const formId = useId();
+  const reasonId = useId();
+  const [value, setValue] = useState(String(resource.occupancy));
+  const [reason, setReason] = useState('');
+  const [needsReason, setNeedsReason] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  // The reason field appears when the server asks for it: it gets the focus.
+  useEffect(() => {
+    if (needsReason) document.getElementById(reasonId)?.focus();
+  }, [needsReason, reasonId]);
+
+  const occupancy = /^\d+$/.test(value.trim()) ? Number(value.trim()) : null;
+  const over = occupancy !== null && resource.capacity !== null && occupancy > resource.capacity;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    setFormError(null);
+    if (occupancy === null) {
+      setErrors({ occupancy: t('resources.occupancy.invalid') });
+      return;
+    }
+    if (needsReason && over && !reason.trim()) {
+      setErrors({ reason: t('resources.occupancy.reasonRequired') });
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const saved = await api('setResourceOccupancy', { params: { id: resource.id }, body: { occupancy, reason: needsReason && over ? reason.trim() : '' } });
+      onSaved(saved);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'shelter_over_capacity') {
+        setNeedsReason(true);
+        setFormError(err.message);
+      } else {
+        if (err instanceof ApiError && err.code === 'validation_failed') setErrors(err.fieldErrors);
+        if (err instanceof ApiError && (err.code === 'resource_not_engaged' || err.code === 'not_a_shelter')) onStale();
+        setFormError(errorMessage(err));
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog
+      open
+      size="small"
+      title={t('resources.occupancyTitle', { name: resource.name })}
+      onClose={onClose}
+      dismissible={!busy}
+      footer={
+        <>
+          <CancelButton onClose={onClose} busy={busy} />
+          <SubmitButton
+            formId={formId}
+            busy={busy}
+            danger={needsReason && over}
+            label={needsReason && over ? t('resources.occupancy.submitOver') : t('resources.occupancy.submit')}
+            busyLabel={t('resources.saving')}
+            testId="occupancy-submit"
+          />
+        </>
+      }
+    >
+      <form id={formId} className="form" onSubmit={(e) => void submit(e)} noValidate aria-busy={busy}>
+        <LiveMessage tone={needsReason && over ? 'warning' : 'error'} message={formError} />
+        <TextField
+          label={t('resources.occupancy.field')}
+          hint={resource.capacity !== null ? t('resources.occupancy.hint', { capacity: resource.capacity }) : t('resources.occupancy.hintNone')}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          error={errors.occupancy}
+          type="number"
+          min={0}
+          step={1}
+          inputMode="numeric"
+          autoFocus
+          disabled={busy}
+          data-testid="occupancy-input"
+        />
+        {needsReason && over ? (
+          <TextareaField
+            id={reasonId}
+            label={t('resources.occupancy.reason')}
+            hint={t('resources.occupancy.reasonHint')}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            error={errors.reason}
+            maxLength={500}
+            rows={2}
+            required
+            disabled={busy}
+            data-testid="occupancy-reason"
+          />
+        ) : null}
+      </form>
+    </Dialog>
+  );
+}

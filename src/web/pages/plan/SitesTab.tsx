@@ -1,0 +1,104 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { topicOf } from '../../../shared';
+import { siteKindLabels, siteKinds, type PlanOverview, type Site } from '../../../shared/schemas/pcs';
+import { api, errorMessage } from '../../api/client';
+import { useRealtimeTopic } from '../../api/realtime';
+import { Alert, RetryAlert } from '../../components/Alert';
+import { t } from '../../i18n';
+import { useSession } from '../../session';
+import { PhoneLink } from './DirectoryTab';
+import './plan-tabs.css';
+
+/** Sensitive sites of the plan, grouped by kind; they also make the « Sites sensibles » map layer. */
+export function SitesTab(_props: { overview: PlanOverview; onChanged: () => void }) {
+  const session = useSession();
+  const [sites, setSites] = useState<Site[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const r = await api('listSites');
+      setSites(r.sites);
+      setError(null);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  useRealtimeTopic(topicOf('organisation', session.organisation.id), {
+    onEvent: (event) => {
+      if (event.kind === 'plan.changed' && event.part === 'sites') void load();
+    },
+    onResync: () => void load(),
+  });
+
+  const groups = useMemo(
+    () =>
+      siteKinds
+        .map((kind) => ({
+          kind,
+          sites: (sites ?? []).filter((s) => s.kind === kind).sort((a, b) => a.name.localeCompare(b.name, 'fr', { sensitivity: 'base' })),
+        }))
+        .filter((g) => g.sites.length > 0),
+    [sites],
+  );
+
+  return (
+    <div className="plan-tab" data-testid="plan-sites">
+      <div className="plan-tab__head">
+        <div>
+          <h2 className="section__title">{t('planTabs.sites.title')}</h2>
+        </div>
+      </div>
+      <Alert tone="info">{t('planTabs.sites.mapNote')}</Alert>
+
+      <RetryAlert message={error} onRetry={() => void load()} />
+      {sites === null && !error ? <p className="muted">{t('app.loading')}</p> : null}
+      {sites && sites.length === 0 ? <p className="empty">{t('planTabs.sites.empty')}</p> : null}
+
+      {groups.map((g) => (
+        <section key={g.kind} className="section" aria-labelledby={`plan-sites-${g.kind}`} data-testid="site-group" data-kind={g.kind}>
+          <h3 id={`plan-sites-${g.kind}`} className="plan-group__title">
+            {siteKindLabels[g.kind]} <span className="plan-group__count">({g.sites.length})</span>
+          </h3>
+          <ul className="plan-means">
+            {g.sites.map((s) => (
+              <li key={s.id} className="plan-item" data-testid="site">
+                <h4 className="plan-item__title">{s.name}</h4>
+                {s.address || s.phone || s.capacity !== null ? (
+                  <dl className="plan-item__facts">
+                    {s.address ? (
+                      <div>
+                        <dt>{t('planTabs.sites.address')}</dt>
+                        <dd>{s.address}</dd>
+                      </div>
+                    ) : null}
+                    {s.capacity !== null ? (
+                      <div>
+                        <dt>{t('planTabs.sites.capacity')}</dt>
+                        <dd>{t('planTabs.sites.people', { n: s.capacity })}</dd>
+                      </div>
+                    ) : null}
+                    {s.phone ? (
+                      <div>
+                        <dt>{t('planTabs.sites.phone')}</dt>
+                        <dd>
+                          <PhoneLink phone={s.phone} label={t('planTabs.sites.call', { name: s.name, phone: s.phone })} />
+                        </dd>
+                      </div>
+                    ) : null}
+                  </dl>
+                ) : null}
+                {s.notes ? <p className="muted plan-pre">{s.notes}</p> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </div>
+  );
+}
