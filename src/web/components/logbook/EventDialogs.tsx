@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import {
   createEventBodySchema,
   reopenEventBodySchema,
@@ -14,6 +14,8 @@ import { fromParisInput, t, toParisInput } from '../../i18n';
 import { LiveMessage } from '../Alert';
 import { Dialog } from '../Dialog';
 import { SelectField, TextareaField, TextField } from '../Field';
+import { riskForType, usePlanRisks } from '../pcs/usePlanRisks';
+import { useSession } from '../../session';
 
 export function SeverityPicker({ value, onChange, error }: { value: number; onChange: (v: number) => void; error?: string }) {
   return (
@@ -71,12 +73,24 @@ export function NewEventDialog({ open, onClose, onCreated, types, parents, paren
   const [severity, setSeverity] = useState(1);
   const [startsAt, setStartsAt] = useState('');
   const [parent, setParent] = useState('');
+  const [riskId, setRiskId] = useState('');
+  const [riskTouched, setRiskTouched] = useState(false);
+  const [exercise, setExercise] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const plan = usePlanRisks(open);
+
+  // The plan's risk named like the chosen type, until the person chooses one.
+  useEffect(() => {
+    if (!open || riskTouched || !plan.risks) return;
+    setRiskId(riskForType(plan.risks, types.find((ty) => ty.id === typeId)?.name)?.id ?? '');
+  }, [open, riskTouched, plan.risks, typeId, types]);
 
   useEffect(() => {
     if (!open) return;
+    setRiskTouched(false);
+    setExercise(false);
     setTypeId(types[0]?.id ?? '');
     setTitle('');
     setDescription('');
@@ -98,7 +112,9 @@ export function NewEventDialog({ open, onClose, onCreated, types, parents, paren
       setErrors({ startsAt: t('event.form.startInvalid') });
       return;
     }
-    const v = validate(createEventBodySchema, { typeId, title, description, status, severity, startsAt: iso, parentId: parent || null });
+    // The risk as shown; not said when the plan could not be read (the server then picks it).
+    const risk = plan.risks ? { riskId: riskId || null } : {};
+    const v = validate(createEventBodySchema, { typeId, title, description, status, severity, startsAt: iso, parentId: parent || null, exercise, ...risk });
     if (v.errors) {
       setErrors(v.errors);
       return;
@@ -172,8 +188,44 @@ export function NewEventDialog({ open, onClose, onCreated, types, parents, paren
             />
           ) : null}
         </div>
+        <RiskField risks={plan.risks} error={errors.riskId} value={riskId} onChange={(v) => {
+          setRiskTouched(true);
+          setRiskId(v);
+        }} />
+        <ExerciseField checked={exercise} onChange={setExercise} />
       </form>
     </Dialog>
+  );
+}
+
+/** « Risque du plan »: optional, « Aucun » first (nothing while the plan's risks load or when it has none). */
+function RiskField({ risks, value, onChange, error }: { risks: ReturnType<typeof usePlanRisks>['risks']; value: string; onChange: (v: string) => void; error?: string }) {
+  if (!risks || risks.length === 0) return null;
+  return (
+    <SelectField
+      label={t('pcsEvent.form.risk')}
+      hint={t('pcsEvent.form.riskHint')}
+      name="riskId"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      options={[{ value: '', label: t('pcsEvent.form.riskNone') }, ...risks.map((r) => ({ value: r.id, label: r.name }))]}
+      error={error}
+    />
+  );
+}
+
+function ExerciseField({ checked, onChange }: { checked: boolean; onChange: (v: boolean) => void }) {
+  const hintId = useId();
+  return (
+    <div className="field">
+      <label className="toggle">
+        <input type="checkbox" name="exercise" checked={checked} onChange={(e) => onChange(e.target.checked)} aria-describedby={hintId} />
+        <span>{t('pcsEvent.form.exercise')}</span>
+      </label>
+      <p id={hintId} className="field__hint">
+        {t('pcsEvent.form.exerciseHint')}
+      </p>
+    </div>
   );
 }
 
@@ -183,12 +235,19 @@ export function EditEventDialog({ event, open, onClose, onSaved }: { event: Even
   const [status, setStatus] = useState<'watch' | 'active'>(event.status === 'watch' ? 'watch' : 'active');
   const [severity, setSeverity] = useState(event.severity);
   const [endsAt, setEndsAt] = useState('');
+  const [riskId, setRiskId] = useState(event.riskId ?? '');
+  const [exercise, setExercise] = useState(event.exercise);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const session = useSession();
+  // The plan's risks are the organisation's: offered for its own events only.
+  const plan = usePlanRisks(open && !session.guest && session.organisation.id === event.organisationId);
 
   useEffect(() => {
     if (!open) return;
+    setRiskId(event.riskId ?? '');
+    setExercise(event.exercise);
     setTitle(event.title);
     setDescription(event.description);
     setStatus(event.status === 'watch' ? 'watch' : 'active');
@@ -213,6 +272,8 @@ export function EditEventDialog({ event, open, onClose, onSaved }: { event: Even
     if (status !== event.status) body.status = status;
     if (severity !== event.severity) body.severity = severity;
     if ((end ?? null) !== (event.endsAt ? new Date(event.endsAt).toISOString() : null)) body.endsAt = end;
+    if (plan.risks && (riskId || null) !== event.riskId) body.riskId = riskId || null;
+    if (exercise !== event.exercise) body.exercise = exercise;
     if (Object.keys(body).length === 0) {
       onClose();
       return;
@@ -266,6 +327,8 @@ export function EditEventDialog({ event, open, onClose, onSaved }: { event: Even
           onChange={(e) => setEndsAt(e.target.value)}
           error={errors.endsAt}
         />
+        <RiskField risks={plan.risks} error={errors.riskId} value={riskId} onChange={setRiskId} />
+        <ExerciseField checked={exercise} onChange={setExercise} />
       </form>
     </Dialog>
   );

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import OlMap from 'ol/Map';
 import View from 'ol/View';
 import Feature from 'ol/Feature';
@@ -28,6 +28,7 @@ import type ImageWrapper from 'ol/Image';
 import type { Geometry, LineString, Polygon } from 'ol/geom';
 import type BaseLayer from 'ol/layer/Base';
 import 'ol/ol.css';
+import '../pcs/pcs.css';
 import { can, topicOf, type EventDetail, type Entry } from '../../../shared';
 import {
   DEFAULT_LAYER_STYLE,
@@ -38,6 +39,7 @@ import {
   type Perimeter,
   type PerimeterGeometry,
 } from '../../../shared/schemas/map';
+import type { Resource, Site } from '../../../shared/schemas/pcs';
 import { api, errorMessage, routeUrl } from '../../api/client';
 import { useRealtimeTopic } from '../../api/realtime';
 import { formatDateTime, t } from '../../i18n';
@@ -46,7 +48,8 @@ import { RetryAlert } from '../Alert';
 import { Icon } from '../Icon';
 import { AttributeTable } from './AttributeTable';
 import { AddLayerDialog } from './LayerDialogs';
-import { entryStyle, eventPlaceStyle, layerStyleFunction, outlineStyleFunction, perimeterStyle } from './mapStyles';
+import { entryStyle, eventPlaceStyle, layerStyleFunction, outlineStyleFunction, perimeterStyle, RESOURCE_SYMBOLS, resourceStyle, siteStyle } from './mapStyles';
+import { mergeEngaged, occupancyLabel, overCapacity, resourceKindLabel, siteKindLabel, sortResources } from '../pcs/pcsUtils';
 import { registerProjections } from './olSetup';
 import { PerimeterDialog, PlaceEntryDialog } from './MapDialogs';
 
@@ -63,6 +66,13 @@ export type DataSource = VectorSource<RenderFeature>;
 const round7 = (v: number) => Math.round(v * 1e7) / 1e7;
 /** Beyond this many features, a layer is drawn as an image (ol/layer/VectorImage). */
 const LARGE_LAYER_FEATURES = 2000;
+/**
+ * Ids of the safeguard plan's layers (resources engaged on the event, sensitive sites): their
+ * OpenLayers layers carry them as `layerId` (as the organisation's layers carry theirs), their
+ * features the name as `nom`, and their rows in the layer list as `data-layer-id`.
+ */
+export const PCS_RESOURCES_LAYER = 'pcs-resources';
+export const PCS_SITES_LAYER = 'pcs-sites';
 
 type LayerStatus = { status: 'loading' | 'ready' | 'error'; message?: string; count?: number };
 type Mode = 'browse' | 'Polygon' | 'LineString' | 'place' | 'reshape';
@@ -70,7 +80,9 @@ export type MapSelection =
   | { kind: 'feature'; layerId: string; featureId: string | number; properties: Record<string, unknown>; title: string }
   | { kind: 'perimeter'; id: string }
   | { kind: 'entry'; id: string }
-  | { kind: 'place'; eventId: string; title: string; main: boolean };
+  | { kind: 'place'; eventId: string; title: string; main: boolean }
+  | { kind: 'resource'; id: string }
+  | { kind: 'site'; id: string };
 
 interface Props {
   event: EventDetail;
@@ -113,6 +125,10 @@ export function EventMap({ event, onJump, focus = null }: Props) {
     pending: VectorSource;
     position: VectorSource;
     outlinesLayer: VectorLayer;
+    resources: VectorSource;
+    sites: VectorSource;
+    resourcesLayer: VectorLayer;
+    sitesLayer: VectorLayer;
   } | null>(null);
   const dataLayers = useRef(new Map<string, { layer: BaseLayer; signature: string; source: DataSource | null }>());
   const [settings, setSettings] = useState<EventMapSettings | null>(null);
@@ -125,6 +141,10 @@ export function EventMap({ event, onJump, focus = null }: Props) {
   const [outlinesVisible, setOutlinesVisible] = useState(true);
   const [perimeters, setPerimeters] = useState<Perimeter[]>([]);
   const [entries, setEntries] = useState<Entry[]>([]);
+  /** Plan communal de sauvegarde: resources engaged on the event and sensitive sites (members of the organisation only). */
+  const [resources, setResources] = useState<Resource[]>([]);
+  const [sites, setSites] = useState<Site[]>([]);
+  const [pcsStatus, setPcsStatus] = useState<Record<string, LayerStatus>>({});
   const [selection, setSelection] = useState<MapSelection | null>(null);
   const [mode, setMode] = useState<Mode>('browse');
   const [pending, setPending] = useState<PerimeterGeometry | null>(null);
@@ -153,6 +173,8 @@ export function EventMap({ event, onJump, focus = null }: Props) {
   const canDraw = !closed && event.myAccess.write && !session.guest;
   const canPlace = !closed && event.myAccess.write && (!session.guest || session.guest.access === 'write');
   const canAddLayer = !session.guest && !closed && event.myAccess.manage && can(session.user.role, 'mapLayers.manage') && event.organisationId === session.organisation.id;
+  // The plan's resources and sites are the organisation's: shown to its members, never to guests.
+  const planMember = !session.guest && event.organisationId === session.organisation.id;
 
   // ---- the OpenLayers map, built once ----
   useEffect(() => {
@@ -179,6 +201,22 @@ export function EventMap({ event, onJump, focus = null }: Props) {
     entriesLayer.set('vigie', 'entry');
     const placesLayer = new VectorLayer({ source: places, zIndex: 700, style: (f) => eventPlaceStyle(f.get('main') ? 'event' : 'sub_event', String(f.get('title') ?? '')) });
     placesLayer.set('vigie', 'place');
+    const sitesSource = new VectorSource();
+    const sitesLayer = new VectorLayer({
+      source: sitesSource,
+      zIndex: 550,
+      declutter: 'pcs',
+      style: (f, resolution) => siteStyle(f, resolution, selectionRef.current?.kind === 'site' && selectionRef.current.id === f.getId()),
+    });
+    sitesLayer.setProperties({ vigie: 'site', layerId: PCS_SITES_LAYER });
+    const resourcesSource = new VectorSource();
+    const resourcesLayer = new VectorLayer({
+      source: resourcesSource,
+      zIndex: 650,
+      declutter: 'pcs',
+      style: (f, resolution) => resourceStyle(f, resolution, selectionRef.current?.kind === 'resource' && selectionRef.current.id === f.getId()),
+    });
+    resourcesLayer.setProperties({ vigie: 'resource', layerId: PCS_RESOURCES_LAYER });
     const pendingLayer = new VectorLayer({
       source: pendingSource,
       zIndex: 800,
@@ -195,13 +233,25 @@ export function EventMap({ event, onJump, focus = null }: Props) {
     });
     const map = new OlMap({
       target: target.current,
-      layers: [outlinesLayer, perimeterLayer, entriesLayer, placesLayer, pendingLayer, positionLayer],
+      layers: [outlinesLayer, perimeterLayer, sitesLayer, entriesLayer, resourcesLayer, placesLayer, pendingLayer, positionLayer],
       view: new View({ center: fromLonLat([2.6, 46.6]), zoom: 5, maxZoom: 20, constrainResolution: false }),
       controls: defaultControls({ attribution: true, rotate: false, attributionOptions: { collapsible: true } }).extend([new ScaleLine({ units: 'metric' })]),
       interactions: defaultInteractions({ altShiftDragRotate: false, pinchRotate: false }),
     });
     mapRef.current = map;
-    sources.current = { outlines, perimeters: perimetersSource, entries: entriesSource, places, pending: pendingSource, position, outlinesLayer };
+    sources.current = {
+      outlines,
+      perimeters: perimetersSource,
+      entries: entriesSource,
+      places,
+      pending: pendingSource,
+      position,
+      outlinesLayer,
+      resources: resourcesSource,
+      sites: sitesSource,
+      resourcesLayer,
+      sitesLayer,
+    };
     // For browser tests and benches: the OpenLayers map of this element.
     Object.defineProperty(target.current, 'olMap', { value: map, configurable: true });
 
@@ -221,6 +271,8 @@ export function EventMap({ event, onJump, focus = null }: Props) {
           if (kind === 'perimeter' && typeof id === 'string') found = { kind: 'perimeter', id };
           else if (kind === 'entry' && typeof id === 'string') found = { kind: 'entry', id };
           else if (kind === 'place') found = { kind: 'place', eventId: String(f.get('eventId')), title: String(f.get('title')), main: Boolean(f.get('main')) };
+          else if (kind === 'resource' && typeof id === 'string') found = { kind: 'resource', id };
+          else if (kind === 'site' && typeof id === 'string') found = { kind: 'site', id };
           else if (kind === 'data') {
             const props = { ...f.getProperties() };
             delete props.geometry;
@@ -284,6 +336,35 @@ export function EventMap({ event, onJump, focus = null }: Props) {
     }
     setEntries(all);
   }, [event.id]);
+
+  const setPcsState = useCallback((id: string, st: LayerStatus) => setPcsStatus((prev) => ({ ...prev, [id]: st })), []);
+
+  const loadResources = useCallback(async () => {
+    if (!planMember) return;
+    try {
+      setResources(sortResources((await api('listResources', { query: { eventId: event.id } })).resources));
+      setPcsState(PCS_RESOURCES_LAYER, { status: 'ready' });
+    } catch (err) {
+      setPcsState(PCS_RESOURCES_LAYER, { status: 'error', message: errorMessage(err) });
+    }
+  }, [event.id, planMember, setPcsState]);
+
+  const loadSites = useCallback(async () => {
+    if (!planMember) return;
+    try {
+      setSites((await api('listSites')).sites);
+      setPcsState(PCS_SITES_LAYER, { status: 'ready' });
+    } catch (err) {
+      setPcsState(PCS_SITES_LAYER, { status: 'error', message: errorMessage(err) });
+    }
+  }, [planMember, setPcsState]);
+
+  // Apart from the rest: a plan that cannot be read says so in its row, the map keeps working.
+  useEffect(() => {
+    if (!ready) return;
+    void loadResources();
+    void loadSites();
+  }, [ready, loadResources, loadSites]);
 
   // The event's place and its sub-events' (from the event as the page has it, kept live by the page).
   useEffect(() => {
@@ -396,6 +477,39 @@ export function EventMap({ event, onJump, focus = null }: Props) {
     );
   }, [entries]);
 
+  // Resources engaged on the event (those with a place), sensitive sites.
+  useEffect(() => {
+    const s = sources.current;
+    if (!s) return;
+    s.resources.clear();
+    s.resources.addFeatures(
+      resources
+        .filter((r) => r.position)
+        .map((r) => {
+          const f = new Feature(new Point(fromLonLat([r.position!.lon, r.position!.lat])));
+          f.setId(r.id);
+          f.setProperties({ nom: r.name, name: r.name, kind: r.kind, occupancy: r.occupancy, capacity: r.capacity, occupancyLabel: occupancyLabel(r), overCapacity: overCapacity(r) });
+          return f;
+        }),
+    );
+    // For browser tests: how many resources the layer holds right now.
+    target.current?.setAttribute('data-resources', String(s.resources.getFeatures().length));
+  }, [resources, ready]);
+
+  useEffect(() => {
+    const s = sources.current;
+    if (!s) return;
+    s.sites.clear();
+    s.sites.addFeatures(
+      sites.map((site) => {
+        const f = new Feature(new Point(fromLonLat([site.position.lon, site.position.lat])));
+        f.setId(site.id);
+        f.setProperties({ nom: site.name, name: site.name, kind: site.kind });
+        return f;
+      }),
+    );
+  }, [sites, ready]);
+
   // An entry chosen in the main courante: centre on it.
   const focused = useRef<number | null>(null);
   useEffect(() => {
@@ -413,6 +527,8 @@ export function EventMap({ event, onJump, focus = null }: Props) {
   useEffect(() => {
     sources.current?.perimeters.changed();
     sources.current?.entries.changed();
+    sources.current?.resources.changed();
+    sources.current?.sites.changed();
   }, [selection]);
 
   // ---- the organisation's layers ----
@@ -519,9 +635,16 @@ export function EventMap({ event, onJump, focus = null }: Props) {
   useEffect(() => {
     sources.current?.outlinesLayer.setVisible(outlinesVisible);
   }, [outlinesVisible]);
+  useEffect(() => {
+    sources.current?.resourcesLayer.setVisible(!hidden.has(PCS_RESOURCES_LAYER));
+    sources.current?.sitesLayer.setVisible(!hidden.has(PCS_SITES_LAYER));
+  }, [hidden]);
 
   // All layers settled: the map says so (browser tests and bench:map wait on it).
-  const settled = layersLoaded && layers.every((l) => status[l.id] && status[l.id].status !== 'loading');
+  const settled =
+    layersLoaded &&
+    layers.every((l) => status[l.id] && status[l.id].status !== 'loading') &&
+    (!planMember || [PCS_RESOURCES_LAYER, PCS_SITES_LAYER].every((id) => pcsStatus[id] && pcsStatus[id].status !== 'loading'));
   useEffect(() => {
     target.current?.setAttribute('data-layers-settled', String(settled));
   }, [settled]);
@@ -543,13 +666,19 @@ export function EventMap({ event, onJump, focus = null }: Props) {
       if (ev.kind === 'perimeter.changed' && ev.eventId === event.id) applyPerimeter(ev.perimeterId, ev.perimeter);
       else if (ev.kind === 'entry.created' && ev.entry.position) setEntries((prev) => (prev.some((e) => e.id === ev.entry.id) ? prev : [ev.entry, ...prev]));
       else if (ev.kind === 'mapLayers.changed') void loadLayers();
+      else if (ev.kind === 'resource.updated' && ev.eventId === event.id && planMember) setResources((prev) => mergeEngaged(prev, ev.resource, event.id));
     },
-    onResync: () => void loadAll(),
+    onResync: () => {
+      void loadAll();
+      void loadResources();
+    },
   });
   useRealtimeTopic(session.guest ? null : topicOf('organisation', session.organisation.id), {
     onEvent: (ev) => {
       if (ev.kind === 'mapLayers.changed') void loadLayers();
+      else if (ev.kind === 'plan.changed' && ev.part === 'sites') void loadSites();
     },
+    onResync: () => void loadSites(),
   });
 
   // ---- drawing ----
@@ -683,6 +812,9 @@ export function EventMap({ event, onJump, focus = null }: Props) {
   // ---- selection details ----
   const selectedPerimeter = selection?.kind === 'perimeter' ? perimeters.find((p) => p.id === selection.id) : undefined;
   const selectedEntry = selection?.kind === 'entry' ? entries.find((e) => e.id === selection.id) : undefined;
+  const selectedResource = selection?.kind === 'resource' ? resources.find((r) => r.id === selection.id) : undefined;
+  const selectedSite = selection?.kind === 'site' ? sites.find((x) => x.id === selection.id) : undefined;
+  const placedResources = resources.filter((r) => r.position).length;
   const layerById = useMemo(() => new Map(layers.map((l) => [l.id, l])), [layers]);
 
   async function deletePerimeter(p: Perimeter) {
@@ -697,6 +829,15 @@ export function EventMap({ event, onJump, focus = null }: Props) {
     } finally {
       setDeleteBusy(false);
     }
+  }
+
+  function toggleHidden(id: string, visible: boolean) {
+    setHidden((prev) => {
+      const next = new Set(prev);
+      if (visible) next.delete(id);
+      else next.add(id);
+      return next;
+    });
   }
 
   /** On a phone the list is under the map: bring the map back into view. */
@@ -888,6 +1029,54 @@ export function EventMap({ event, onJump, focus = null }: Props) {
                     </button>
                   </div>
                 </>
+              ) : selection.kind === 'resource' && selectedResource ? (
+                <>
+                  <p className="map-card__kicker">{resourceKindLabel(selectedResource.kind)}</p>
+                  <h3 className="map-card__title">{selectedResource.name}</h3>
+                  {selectedResource.engagedAt ? (
+                    <p className="map-card__meta">{t('pcsEvent.map.engagedSince', { date: formatDateTime(selectedResource.engagedAt), name: selectedResource.engagedByName ?? '—' })}</p>
+                  ) : null}
+                  <dl className="map-card__attributes">
+                    {selectedResource.kind === 'shelter' ? (
+                      <div>
+                        <dt>{t('pcsEvent.map.occupancy')}</dt>
+                        <dd className={overCapacity(selectedResource) ? 'map-card__over' : undefined}>
+                          {selectedResource.capacity !== null
+                            ? t('pcsEvent.resources.occupancy', { occupancy: selectedResource.occupancy, capacity: selectedResource.capacity })
+                            : t('pcsEvent.resources.occupancyNoCapacity', { occupancy: selectedResource.occupancy })}
+                        </dd>
+                      </div>
+                    ) : null}
+                    <div>
+                      <dt>{t('pcsEvent.map.address')}</dt>
+                      <dd>{selectedResource.address || t('pcsEvent.map.none')}</dd>
+                    </div>
+                  </dl>
+                </>
+              ) : selection.kind === 'site' && selectedSite ? (
+                <>
+                  <p className="map-card__kicker">{siteKindLabel(selectedSite.kind)}</p>
+                  <h3 className="map-card__title">{selectedSite.name}</h3>
+                  <dl className="map-card__attributes">
+                    <div>
+                      <dt>{t('pcsEvent.map.address')}</dt>
+                      <dd>{selectedSite.address || t('pcsEvent.map.none')}</dd>
+                    </div>
+                    <div>
+                      <dt>{t('pcsEvent.map.capacity')}</dt>
+                      <dd>{selectedSite.capacity !== null ? t('pcsEvent.map.capacityValue', { capacity: selectedSite.capacity }) : t('pcsEvent.map.none')}</dd>
+                    </div>
+                    {selectedSite.phone ? (
+                      <div>
+                        <dt>{t('pcsEvent.map.phone')}</dt>
+                        <dd>
+                          <a href={`tel:${selectedSite.phone.replace(/\s+/g, '')}`}>{selectedSite.phone}</a>
+                        </dd>
+                      </div>
+                    ) : null}
+                  </dl>
+                  {selectedSite.notes ? <p className="map-card__text">{selectedSite.notes}</p> : null}
+                </>
               ) : selection.kind === 'place' ? (
                 <>
                   <p className="map-card__kicker">{t(selection.main ? 'map.place.event' : 'map.place.subEvent')}</p>
@@ -914,6 +1103,45 @@ export function EventMap({ event, onJump, focus = null }: Props) {
                 <span>{t('map.layer.outlines')}</span>
               </label>
             </li>
+            {planMember ? (
+              <>
+                <PcsLayerRow
+                  id={PCS_RESOURCES_LAYER}
+                  name={t('pcsEvent.map.resources')}
+                  meta={t('pcsEvent.map.resourcesMeta')}
+                  swatch={RESOURCE_SYMBOLS.shelter.colour}
+                  status={pcsStatus[PCS_RESOURCES_LAYER]}
+                  count={placedResources}
+                  extra={resources.length > placedResources ? t(resources.length - placedResources === 1 ? 'pcsEvent.map.withoutPosition.one' : 'pcsEvent.map.withoutPosition.many', { count: resources.length - placedResources }) : null}
+                  visible={!hidden.has(PCS_RESOURCES_LAYER)}
+                  onVisible={(v) => toggleHidden(PCS_RESOURCES_LAYER, v)}
+                  onRetry={() => void loadResources()}
+                >
+                  {resources.length > 0 ? (
+                    <ul className="map-pcs-legend" aria-label={t('pcsEvent.map.legendLabel')}>
+                      {[...new Set(resources.map((r) => r.kind))].map((k) => (
+                        <li key={k}>
+                          <span className={`pcs-glyph pcs-glyph--${k}`} aria-hidden="true" />
+                          {resourceKindLabel(k)}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
+                </PcsLayerRow>
+                <PcsLayerRow
+                  id={PCS_SITES_LAYER}
+                  name={t('pcsEvent.map.sites')}
+                  meta={t('pcsEvent.map.sitesMeta')}
+                  swatch="#7a1f5c"
+                  status={pcsStatus[PCS_SITES_LAYER]}
+                  count={sites.length}
+                  extra={null}
+                  visible={!hidden.has(PCS_SITES_LAYER)}
+                  onVisible={(v) => toggleHidden(PCS_SITES_LAYER, v)}
+                  onRetry={() => void loadSites()}
+                />
+              </>
+            ) : null}
             {layers.map((l) => {
               const st = status[l.id];
               return (
@@ -1052,5 +1280,50 @@ export function EventMap({ event, onJump, focus = null }: Props) {
         />
       ) : null}
     </section>
+  );
+}
+
+interface PcsLayerRowProps {
+  id: string;
+  name: string;
+  meta: string;
+  swatch: string;
+  status: LayerStatus | undefined;
+  count: number;
+  extra: string | null;
+  visible: boolean;
+  onVisible: (visible: boolean) => void;
+  onRetry: () => void;
+  children?: ReactNode;
+}
+
+/** A row of the layer list for a layer of the safeguard plan (same markup as the organisation's layers). */
+function PcsLayerRow({ id, name, meta, swatch, status, count, extra, visible, onVisible, onRetry, children }: PcsLayerRowProps) {
+  const state = status?.status ?? 'loading';
+  return (
+    <li className="map-layers__item" data-testid="map-layer" data-layer-id={id} data-layer-name={name} data-state={state} data-count={state === 'ready' ? count : ''}>
+      <label className="map-check">
+        <input type="checkbox" checked={visible} onChange={(e) => onVisible(e.target.checked)} />
+        <span className="map-layers__swatch" style={{ background: swatch }} aria-hidden="true" />
+        <span>{name}</span>
+      </label>
+      <span className="map-layers__meta">
+        {meta}
+        {state === 'loading' ? ` · ${t('map.layer.loading')}` : state === 'ready' ? ` · ${t(count === 1 ? 'map.layer.count.one' : 'map.layer.count.many', { count: count.toLocaleString('fr-FR') })}` : ''}
+        {extra ? ` · ${extra}` : ''}
+      </span>
+      {state === 'error' ? (
+        <p className="map-layers__error" role="alert" data-testid="map-layer-error">
+          <Icon name="alert" size={14} />
+          <span>
+            {t('map.layer.errorPrefix')} {status?.message}{' '}
+            <button type="button" className="link-button" onClick={onRetry}>
+              {t('action.retry')}
+            </button>
+          </span>
+        </p>
+      ) : null}
+      {children}
+    </li>
   );
 }

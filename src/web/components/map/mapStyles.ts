@@ -4,6 +4,7 @@
 import { Circle as CircleStyle, Fill, RegularShape, Stroke, Style, Text } from 'ol/style';
 import type { FeatureLike } from 'ol/Feature';
 import type { LayerStyle, MapIcon, Perimeter } from '../../../shared/schemas/map';
+import type { ResourceKind, SiteKind } from '../../../shared/schemas/pcs';
 
 const WHITE = '#ffffff';
 
@@ -121,4 +122,118 @@ export function outlineStyleFunction() {
     named.getText()!.setText(String(feature.get('nom') ?? ''));
     return named;
   };
+}
+
+// ---- plan communal de sauvegarde: resources engaged on the event, sensitive sites ----
+
+/** One symbol per kind of resource (shape, colour, letter), the same in the event page's list. */
+export const RESOURCE_SYMBOLS: Record<ResourceKind, { colour: string; glyph: string; points: number; angle: number; radius: number }> = {
+  vehicle: { colour: '#0063cb', glyph: 'V', points: 4, angle: Math.PI / 4, radius: 13 },
+  equipment: { colour: '#716043', glyph: 'M', points: 4, angle: 0, radius: 14 },
+  room: { colour: '#6a6af4', glyph: 'S', points: 6, angle: 0, radius: 12 },
+  shelter: { colour: '#18753c', glyph: 'H', points: 0, angle: 0, radius: 11 },
+  team: { colour: '#a558a0', glyph: 'É', points: 5, angle: 0, radius: 13 },
+};
+const OVER_CAPACITY = '#ce0500';
+const SITE_COLOUR = '#7a1f5c';
+const SITE_GLYPHS: Record<SiteKind, string> = { school: 'É', daycare: 'C', nursing_home: 'R', hospital: '+', public_building: 'P', industrial: 'I', other: '!' };
+
+const resourceCache = new Map<string, Style>();
+
+function resourceSymbol(kind: ResourceKind, over: boolean, selected: boolean): Style {
+  const key = `${kind}:${over}:${selected}`;
+  let style = resourceCache.get(key);
+  if (style) return style;
+  const s = RESOURCE_SYMBOLS[kind];
+  const fill = new Fill({ color: over ? OVER_CAPACITY : s.colour });
+  const stroke = new Stroke({ color: selected ? '#161616' : WHITE, width: selected ? 3 : 2 });
+  const radius = s.radius + (selected ? 2 : 0);
+  // Layers of the plan are decluttered together: symbols and occupancies always show, names give way.
+  style = new Style({
+    image:
+      s.points === 0
+        ? new CircleStyle({ radius, fill, stroke, declutterMode: 'obstacle' })
+        : new RegularShape({ points: s.points, radius, angle: s.angle, fill, stroke, declutterMode: 'obstacle' }),
+    text: new Text({ text: s.glyph, font: 'bold 12px system-ui, sans-serif', fill: new Fill({ color: WHITE }), offsetY: 1, declutterMode: 'none' }),
+    zIndex: selected ? 60 : 50,
+  });
+  resourceCache.set(key, style);
+  return style;
+}
+
+/**
+ * A resource engaged on the event: its kind's symbol; a shelter carries « occupancy/capacity » in a
+ * label under it (red over capacity); the name shows when zoomed in.
+ */
+export function resourceStyle(f: FeatureLike, resolution: number, selected: boolean): Style[] {
+  const kind = f.get('kind') as ResourceKind;
+  const over = Boolean(f.get('overCapacity'));
+  const styles = [resourceSymbol(kind, over, selected)];
+  const occupancy = f.get('occupancyLabel') as string | null;
+  if (occupancy) {
+    styles.push(
+      new Style({
+        text: new Text({
+          text: occupancy,
+          font: 'bold 12px system-ui, sans-serif',
+          offsetY: 25,
+          fill: new Fill({ color: over ? WHITE : '#18753c' }),
+          backgroundFill: new Fill({ color: over ? OVER_CAPACITY : WHITE }),
+          backgroundStroke: new Stroke({ color: over ? OVER_CAPACITY : '#18753c', width: 1.5 }),
+          padding: [2, 4, 1, 4],
+          overflow: true,
+          declutterMode: 'obstacle',
+        }),
+        zIndex: 55,
+      }),
+    );
+  }
+  if (resolution < 20 || selected) {
+    styles.push(
+      new Style({
+        text: new Text({
+          text: String(f.get('nom') ?? ''),
+          font: '600 12px system-ui, sans-serif',
+          offsetY: -24,
+          overflow: true,
+          fill: new Fill({ color: '#161616' }),
+          stroke: new Stroke({ color: WHITE, width: 3 }),
+        }),
+        zIndex: 54,
+      }),
+    );
+  }
+  return styles;
+}
+
+const siteCache = new Map<string, Style>();
+
+/** A sensitive site (school, nursing home…): a white disc ringed in plum with its letter; its name when zoomed in. */
+export function siteStyle(f: FeatureLike, resolution: number, selected: boolean): Style[] {
+  const kind = f.get('kind') as SiteKind;
+  const key = `${kind}:${selected}`;
+  let symbol = siteCache.get(key);
+  if (!symbol) {
+    symbol = new Style({
+      image: new CircleStyle({ radius: selected ? 12 : 10, fill: new Fill({ color: WHITE }), stroke: new Stroke({ color: SITE_COLOUR, width: selected ? 4 : 2.5 }), declutterMode: 'obstacle' }),
+      text: new Text({ text: SITE_GLYPHS[kind] ?? '!', font: 'bold 12px system-ui, sans-serif', fill: new Fill({ color: SITE_COLOUR }), offsetY: 1, declutterMode: 'none' }),
+      zIndex: selected ? 45 : 35,
+    });
+    siteCache.set(key, symbol);
+  }
+  if (resolution >= 5 && !selected) return [symbol];
+  return [
+    symbol,
+    new Style({
+      text: new Text({
+        text: String(f.get('nom') ?? ''),
+        font: '12px system-ui, sans-serif',
+        offsetY: -20,
+        overflow: true,
+        fill: new Fill({ color: SITE_COLOUR }),
+        stroke: new Stroke({ color: WHITE, width: 3 }),
+      }),
+      zIndex: 36,
+    }),
+  ];
 }

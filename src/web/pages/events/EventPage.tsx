@@ -15,6 +15,9 @@ import { SeverityChip, StatusBadge } from '../../components/logbook/SeverityChip
 import { useCatalogue } from '../../components/logbook/useCatalogue';
 import { SituationCard } from '../../components/situation/SituationCard';
 import { EVENT_TAB_PANELS, EventActionsTabs, type EventTab } from '../../components/actions/EventActions';
+import { EventResources } from '../../components/pcs/EventResources';
+import { ExerciseBadge, RiskFact } from '../../components/pcs/PcsBadges';
+import { ReflexSheets } from '../../components/pcs/ReflexSheets';
 
 // OpenLayers is loaded with the map tab only (phones opening the main courante do not pay for it).
 const EventMap = lazy(() => import('../../components/map/EventMap').then((m) => ({ default: m.EventMap })));
@@ -529,8 +532,13 @@ function EventView({ id }: { id: string }) {
 
   const activeFilterCount = Object.keys(query).length;
 
+  // The safeguard plan (reflex sheets, resources) is the organisation's: not for guests.
+  const member = !guest && event.organisationId === session.organisation.id;
+
   const sidePanel = (
     <aside className="event-side" aria-label={t('event.side')}>
+      {guest ? null : <ReflexSheets event={event} isPhone={isPhone} onEventChanged={setEvent} />}
+      {member ? <EventResources event={event} isPhone={isPhone} /> : null}
       <details className="card card--compact side-section" open={!isPhone || undefined}>
         <summary className="side-section__summary">
           <h2 className="card__title">{t('event.info')}</h2>
@@ -654,9 +662,11 @@ function EventView({ id }: { id: string }) {
             <p className="page__eyebrow">{event.parentId ? t('event.childEyebrow', { type: event.typeName }) : event.typeName}</p>
             <h1 className="page__title">{event.title}</h1>
             <p className="event-header__facts">
+              {event.exercise ? <ExerciseBadge /> : null}
               <SeverityChip severity={event.severity} />
               <StatusBadge status={event.status} />
               {guest ? null : <AudienceBadge restricted={event.restricted} />}
+              {event.riskName ? <RiskFact name={event.riskName} /> : null}
               <span>
                 {t('event.since', { date: formatDateTime(event.startsAt) })}
                 {event.endsAt ? ` — ${t('event.until', { date: formatDateTime(event.endsAt) })}` : ''}

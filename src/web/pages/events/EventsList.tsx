@@ -8,6 +8,7 @@ import { RetryAlert } from '../../components/Alert';
 import { SelectField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { NewEventDialog } from '../../components/logbook/EventDialogs';
+import { ExerciseBadge } from '../../components/pcs/PcsBadges';
 import { SeverityChip, StatusBadge } from '../../components/logbook/SeverityChip';
 import { useCatalogue } from '../../components/logbook/useCatalogue';
 import { formatDateTime, formatFull, formatRecent, t } from '../../i18n';
@@ -39,6 +40,7 @@ function EventsTable({ events, caption }: { events: EventSummary[]; caption: str
                 {e.title}
               </Link>
               <span className="events-row__type">{e.typeName}</span>
+              {e.exercise ? <ExerciseBadge /> : null}
               <AudienceBadge restricted={e.restricted} />
             </th>
             <td data-label={t('events.col.severity')}>
