@@ -122,7 +122,7 @@ describe('plan communal de sauvegarde', () => {
 
     // The shelter takes in 37 people; the map shows it with its occupancy.
     await resources.getByRole('button', { name: 'Occupation de Gymnase Jean-Bouin' }).click();
-    const occupancy = coord.getByRole('dialog', { name: 'Occupation — Gymnase Jean-Bouin' });
+    const occupancy = coord.getByRole('dialog', { name: 'Occupation de « Gymnase Jean-Bouin »' });
     await occupancy.getByLabel('Personnes hébergées').fill('37');
     await occupancy.getByRole('button', { name: 'Enregistrer' }).click();
     await occupancy.waitFor({ state: 'detached' });

@@ -21,6 +21,15 @@ export function csvDocument(rows: Array<Array<string | number | boolean | null |
   return '\ufeff' + rows.map((r) => r.map(csvCell).join(';')).join('\r\n') + '\r\n';
 }
 
+/** A header cell as a column key: accents, case and punctuation dropped ("Téléphone 2" → "telephone_2"). */
+export const normaliseHeader = (h: string) =>
+  h
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+
 /** Reads an uploaded file whole, refusing more than `maxBytes`. */
 export async function readUpload(file: MultipartFile | undefined, maxBytes: number): Promise<{ name: string; data: Buffer }> {
   if (!file) throw new AppError('file_required');

@@ -66,21 +66,8 @@ export const fr_pcs_event = {
   'pcsEvent.engage.capacity': 'capacité {capacity} personnes',
   'pcsEvent.engage.listLabel': 'Moyens disponibles',
 
-  'pcsEvent.release.title': 'Libérer « {name} » ?',
-  'pcsEvent.release.text': 'Le moyen redevient disponible ; la libération est écrite dans la main courante.',
-  'pcsEvent.release.textShelter': 'Le centre redevient disponible et son occupation est remise à zéro ({occupancy} personnes hébergées actuellement) ; la libération est écrite dans la main courante.',
-  'pcsEvent.release.note': 'Note (facultatif)',
-  'pcsEvent.release.submit': 'Libérer',
 
-  'pcsEvent.occupancy.title': 'Occupation — {name}',
   'pcsEvent.occupancy.count': 'Personnes hébergées',
-  'pcsEvent.occupancy.capacity': 'Capacité : {capacity} personnes.',
-  'pcsEvent.occupancy.reason': 'Motif du dépassement',
-  'pcsEvent.occupancy.reasonHint': 'Obligatoire au-delà de la capacité ; écrit dans la main courante (entrée importante).',
-  'pcsEvent.occupancy.note': 'Précision (facultatif)',
-  'pcsEvent.occupancy.submit': 'Enregistrer',
-  'pcsEvent.occupancy.invalid': 'Indiquez un nombre entier de personnes, positif.',
-  'pcsEvent.occupancy.reasonRequired': 'Indiquez le motif du dépassement.',
 
   'pcsEvent.kind.vehicle': 'Véhicule',
   'pcsEvent.kind.equipment': 'Matériel',

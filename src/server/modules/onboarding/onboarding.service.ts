@@ -22,7 +22,7 @@ import { roles, type Role } from '../../../shared/permissions';
 import type { ImportIssue } from '../../../shared/schemas/collection';
 import { recordAudit } from '../audit';
 import { deleteUserSessions, hashPassword, openSession, type LoginResult } from '../auth';
-import { parseCsv, readUpload } from '../../lib/csv';
+import { parseCsv, readUpload, normaliseHeader } from '../../lib/csv';
 import * as repo from './onboarding.repository';
 
 /** A contacts CSV is small: 250 communes × a few contacts. */
@@ -99,13 +99,6 @@ const headerAliases: Record<string, string> = {
   portable: 'telephone',
   role: 'role',
 };
-const normaliseHeader = (h: string) =>
-  h
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_|_$/g, '');
 
 interface ContactLine {
   line: number;

@@ -3,7 +3,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import type { DB } from '../../db/schema';
 import type { Actor, AuthContext, Services } from '../../http/context';
 import { AppError } from '../../http/errors';
-import { csvDocument, parseCsv, readUpload } from '../../lib/csv';
+import { csvDocument, parseCsv, readUpload, normaliseHeader } from '../../lib/csv';
 import { topicOf } from '../../../shared/realtime';
 import type { ImportIssue } from '../../../shared/schemas/collection';
 import {
@@ -235,14 +235,6 @@ export async function exportCsv(services: Services, auth: AuthContext, kind: 'co
     ...doc.resources.map((r) => [r.name, resourceKindLabels[r.kind], r.address, r.position?.lon ?? '', r.position?.lat ?? '', r.capacity ?? '', r.note]),
   ]);
 }
-
-const normaliseHeader = (h: string) =>
-  h
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_|_$/g, '');
 
 /** A resource type written as its code (vehicle) or its French label (Véhicule, centre d'hébergement). */
 function resourceKindOf(raw: string): ResourceKind | null {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { topicOf, type EventDetail } from '../../../shared';
 import { resourceKinds, type Resource, type ResourceKind } from '../../../shared/schemas/pcs';
 import { ApiError, api, errorMessage } from '../../api/client';
@@ -7,10 +7,11 @@ import { formatFull, formatRecent, t } from '../../i18n';
 import { useCan, useSession } from '../../session';
 import { LiveMessage, RetryAlert } from '../Alert';
 import { Dialog } from '../Dialog';
-import { SelectField, TextareaField, TextField } from '../Field';
+import { SelectField, TextField } from '../Field';
 import { Icon } from '../Icon';
 import { mergeEngaged, overCapacity, resourceKindLabel, sortResources } from './pcsUtils';
 import './pcs.css';
+import { OccupancyDialog, ReleaseDialog } from './ResourceActionDialogs';
 
 interface Props {
   event: EventDetail;
@@ -131,23 +132,29 @@ export function EventResources({ event, isPhone }: Props) {
               setNotice(t('pcsEvent.resources.engaged', { name: r.name }));
             }}
           />
-          <ReleaseDialog
-            resource={releasing}
-            onClose={() => setReleasing(null)}
-            onReleased={(r) => {
-              setReleasing(null);
-              apply(r);
-              setNotice(t('pcsEvent.resources.released', { name: r.name }));
-            }}
-          />
-          <OccupancyDialog
-            resource={occupancyOf}
-            onClose={() => setOccupancyOf(null)}
-            onSaved={(r) => {
-              setOccupancyOf(null);
-              apply(r);
-            }}
-          />
+          {releasing ? (
+            <ReleaseDialog
+              resource={releasing}
+              onClose={() => setReleasing(null)}
+              onReleased={(r) => {
+                setReleasing(null);
+                apply(r);
+                setNotice(t('pcsEvent.resources.released', { name: r.name }));
+              }}
+              onStale={() => void load()}
+            />
+          ) : null}
+          {occupancyOf ? (
+            <OccupancyDialog
+              resource={occupancyOf}
+              onClose={() => setOccupancyOf(null)}
+              onSaved={(r) => {
+                setOccupancyOf(null);
+                apply(r);
+              }}
+              onStale={() => void load()}
+            />
+          ) : null}
         </>
       ) : null}
     </details>
@@ -324,181 +331,6 @@ function EngageDialog({ open, eventId, onClose, onEngaged }: { open: boolean; ev
             </li>
           ))}
         </ul>
-      ) : null}
-    </Dialog>
-  );
-}
-
-function ReleaseDialog({ resource, onClose, onReleased }: { resource: Resource | null; onClose: () => void; onReleased: (r: Resource) => void }) {
-  const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const open = resource !== null;
-  useEffect(() => {
-    if (open) {
-      setNote('');
-      setError(null);
-    }
-  }, [open, resource?.id]);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!resource) return;
-    setBusy(true);
-    setError(null);
-    try {
-      onReleased(await api('releaseResource', { params: { id: resource.id }, body: { note: note.trim() } }));
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <Dialog
-      open={open}
-      size="small"
-      role="alertdialog"
-      title={resource ? t('pcsEvent.release.title', { name: resource.name }) : ''}
-      onClose={onClose}
-      dismissible={!busy}
-      footer={
-        <>
-          <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
-            {t('action.cancel')}
-          </button>
-          <button type="submit" form="pcs-release-form" className="button button--primary" disabled={busy}>
-            {t('pcsEvent.release.submit')}
-          </button>
-        </>
-      }
-    >
-      {resource ? (
-        <form id="pcs-release-form" className="form" onSubmit={submit} noValidate>
-          <p>{resource.kind === 'shelter' && resource.occupancy > 0 ? t('pcsEvent.release.textShelter', { occupancy: resource.occupancy }) : t('pcsEvent.release.text')}</p>
-          <TextareaField label={t('pcsEvent.release.note')} rows={2} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} />
-          <div aria-live="assertive">
-            {error ? (
-              <p className="form-error" role="alert">
-                <Icon name="alert" size={16} /> {error}
-              </p>
-            ) : null}
-          </div>
-        </form>
-      ) : null}
-    </Dialog>
-  );
-}
-
-function OccupancyDialog({ resource, onClose, onSaved }: { resource: Resource | null; onClose: () => void; onSaved: (r: Resource) => void }) {
-  const [count, setCount] = useState('');
-  const [reason, setReason] = useState('');
-  const [needReason, setNeedReason] = useState(false);
-  const [countError, setCountError] = useState<string | null>(null);
-  const [reasonError, setReasonError] = useState<string | null>(null);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const open = resource !== null;
-
-  useEffect(() => {
-    if (!open || !resource) return;
-    setCount(String(resource.occupancy));
-    setReason('');
-    setNeedReason(false);
-    setCountError(null);
-    setReasonError(null);
-    setFormError(null);
-    // On opening only.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open, resource?.id]);
-
-  const n = /^\d+$/.test(count.trim()) ? Number(count.trim()) : null;
-  const over = resource !== null && resource.capacity !== null && n !== null && n > resource.capacity;
-  const reasonShown = needReason || over;
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!resource) return;
-    setFormError(null);
-    setReasonError(null);
-    if (n === null) {
-      setCountError(t('pcsEvent.occupancy.invalid'));
-      return;
-    }
-    setCountError(null);
-    if (needReason && over && !reason.trim()) {
-      setReasonError(t('pcsEvent.occupancy.reasonRequired'));
-      return;
-    }
-    setBusy(true);
-    try {
-      onSaved(await api('setResourceOccupancy', { params: { id: resource.id }, body: { occupancy: n, reason: reason.trim() } }));
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'shelter_over_capacity') {
-        // Over the capacity: the reason is asked for, then the same number is sent again.
-        setNeedReason(true);
-        setReasonError(err.message);
-      } else if (err instanceof ApiError && err.code === 'validation_failed') {
-        const f = err.fieldErrors;
-        if (f.occupancy) setCountError(f.occupancy);
-        if (f.reason) setReasonError(f.reason);
-        if (!f.occupancy && !f.reason) setFormError(errorMessage(err));
-      } else setFormError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <Dialog
-      open={open}
-      size="small"
-      title={resource ? t('pcsEvent.occupancy.title', { name: resource.name }) : ''}
-      onClose={onClose}
-      dismissible={!busy}
-      footer={
-        <>
-          <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
-            {t('action.cancel')}
-          </button>
-          <button type="submit" form="pcs-occupancy-form" className="button button--primary" disabled={busy}>
-            {t('pcsEvent.occupancy.submit')}
-          </button>
-        </>
-      }
-    >
-      {resource ? (
-        <form id="pcs-occupancy-form" className="form" onSubmit={submit} noValidate>
-          <LiveMessage tone="error" message={formError} />
-          <TextField
-            label={t('pcsEvent.occupancy.count')}
-            hint={resource.capacity !== null ? t('pcsEvent.occupancy.capacity', { capacity: resource.capacity }) : undefined}
-            type="number"
-            inputMode="numeric"
-            min={0}
-            step={1}
-            value={count}
-            onChange={(e) => setCount(e.target.value)}
-            error={countError}
-            required
-            autoFocus
-          />
-          {reasonShown ? (
-            <TextareaField
-              label={t('pcsEvent.occupancy.reason')}
-              hint={t('pcsEvent.occupancy.reasonHint')}
-              rows={2}
-              maxLength={500}
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-              error={reasonError}
-              required
-            />
-          ) : (
-            <TextField label={t('pcsEvent.occupancy.note')} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} error={reasonError} />
-          )}
-        </form>
       ) : null}
     </Dialog>
   );
