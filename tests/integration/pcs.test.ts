@@ -310,3 +310,56 @@ describe('plan import and upkeep', () => {
     expect(back.created).toEqual({});
   });
 });
+
+describe('editing the plan item by item', () => {
+  it('a new risk and its sheet are proposed to an event of that risk; archived, no longer', async () => {
+    const before = await countRows(db);
+    const risk = await json<{ id: string }>(await send(t.app, coord, 'POST', '/api/plan/risks', { json: { name: 'Mouvement de terrain', description: 'Falaises du Lez' } }), 201);
+    expectError(await send(t.app, coord, 'POST', '/api/plan/risks', { json: { name: 'mouvement de terrain' } }), 'name_taken');
+    expectError(await send(t.app, reader, 'POST', '/api/plan/risks', { json: { name: 'Séisme' } }), 'forbidden');
+    const functions = await json<{ items: Array<{ id: string; name: string }> }>(await send(t.app, coord, 'GET', '/api/functions'));
+    const technical = functions.items.find((f) => f.name === 'Cellule technique')!;
+    expectError(await send(t.app, coord, 'POST', `/api/plan/risks/${risk.id}/sheets`, { json: { title: 'Éboulement', functionId: risk.id, steps: ['Fermer la route'] } }), 'unknown_function');
+    const sheet = await json<{ id: string }>(
+      await send(t.app, coord, 'POST', `/api/plan/risks/${risk.id}/sheets`, { json: { title: 'Éboulement — Cellule technique', functionId: technical.id, steps: ['Fermer la route', 'Prévenir le géologue'] } }),
+      201,
+    );
+    expect((await countRows(db)).pcs_reflex_sheets).toBe(before.pcs_reflex_sheets + 1);
+    const ev = await newEvent(coord, 'Autre', 'Éboulement route de Mende', { riskId: risk.id });
+    let sheets = await json<EventReflexSheets>(await send(t.app, reader, 'GET', `/api/events/${ev.id}/reflex-sheets`));
+    expect(sheets.proposed.map((x) => [x.title, x.functionName, x.steps])).toEqual([['Éboulement — Cellule technique', 'Cellule technique', ['Fermer la route', 'Prévenir le géologue']]]);
+    await json(await send(t.app, coord, 'PATCH', `/api/plan/sheets/${sheet.id}`, { json: { steps: ['Fermer la route', 'Prévenir le géologue', 'Informer les riverains'] } }));
+    sheets = await json<EventReflexSheets>(await send(t.app, reader, 'GET', `/api/events/${ev.id}/reflex-sheets`));
+    expect(sheets.proposed[0].steps).toHaveLength(3);
+    await json(await send(t.app, coord, 'PATCH', `/api/plan/sheets/${sheet.id}`, { json: { archived: true } }));
+    sheets = await json<EventReflexSheets>(await send(t.app, reader, 'GET', `/api/events/${ev.id}/reflex-sheets`));
+    expect(sheets.proposed).toEqual([]);
+    const audit = await db.selectFrom('audit_log').select('action').where('entity_id', '=', sheet.id).orderBy('id').execute();
+    expect(audit.map((a) => a.action)).toEqual(['reflex_sheet.created', 'reflex_sheet.updated', 'reflex_sheet.updated']);
+  });
+
+  it('a contact on call now is shown so; a site added is on the map layer’s list; a change is announced to the open pages', async () => {
+    const ws = await WsClient.connect(port, reader);
+    expect((await ws.subscribe(topicOf('organisation', w.a.id))).type).toBe('subscribed');
+    const contact = await json<{ id: string }>(await send(t.app, coord, 'POST', '/api/plan/contacts', { json: { name: 'Astreinte élus — M. Roux', functionLabel: 'Élu d’astreinte', phone: '06 11 22 33 44' } }), 201);
+    expect((await ws.messages(topicOf('organisation', w.a.id), 1))[0].event).toEqual({ kind: 'plan.changed', part: 'directory' });
+    const shift = await json<{ id: string }>(
+      await send(t.app, coord, 'POST', '/api/plan/oncall', { json: { contactId: contact.id, line: 'Élu d’astreinte', startsAt: new Date(Date.now() - 3600_000).toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() } }),
+      201,
+    );
+    expectError(await send(t.app, coord, 'POST', '/api/plan/oncall', { json: { contactId: contact.id, line: 'X', startsAt: '2026-12-08T06:00:00Z', endsAt: '2026-12-07T06:00:00Z' } }), 'validation_failed');
+    let dir = await json<{ contacts: Array<{ name: string; onCallNow: string[] }>; oncall: Array<{ id: string }> }>(await send(t.app, reader, 'GET', '/api/plan/directory'));
+    expect(dir.contacts.find((c) => c.name === 'Astreinte élus — M. Roux')!.onCallNow).toEqual(['Élu d’astreinte']);
+    await send(t.app, coord, 'DELETE', `/api/plan/oncall/${shift.id}`).then((r) => expect(r.statusCode).toBe(204));
+    dir = await json(await send(t.app, reader, 'GET', '/api/plan/directory'));
+    expect(dir.oncall.map((s) => s.id)).not.toContain(shift.id);
+    const site = await json<{ id: string }>(await send(t.app, coord, 'POST', '/api/plan/sites', { json: { name: 'Collège Les Aiguerelles', kind: 'school', position: { lon: 3.8832, lat: 43.6001 }, capacity: 600 } }), 201);
+    expectError(await send(t.app, coord, 'POST', '/api/plan/sites', { json: { name: 'Site hors carte', kind: 'school', position: { lon: 200, lat: 43.6 } } }), 'validation_failed');
+    const sites = await json<{ sites: Array<{ id: string; position: { lon: number; lat: number } }> }>(await send(t.app, reader, 'GET', '/api/plan/sites'));
+    expect(sites.sites.find((x) => x.id === site.id)!.position).toEqual({ lon: 3.8832, lat: 43.6001 });
+    await json(await send(t.app, coord, 'PATCH', `/api/plan/sites/${site.id}`, { json: { archived: true } }));
+    expect((await json<{ sites: Array<{ id: string }> }>(await send(t.app, reader, 'GET', '/api/plan/sites'))).sites.map((x) => x.id)).not.toContain(site.id);
+    await ws.close();
+  });
+});
+

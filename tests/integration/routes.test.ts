@@ -115,7 +115,38 @@ const validBodies: { [K in BodyRouteId]: (c: Ctx, o: OrgFixture) => Promise<Body
   engageResource: async (c, o) => ({ eventId: (await freshEvent(c, o)).id, note: 'Renfort' }),
   releaseResource: async () => ({ note: 'Retour au centre technique' }),
   setResourceOccupancy: async () => ({ occupancy: 12, reason: '' }),
+  createRisk: async () => ({ name: `Risque ${suffix()}`, description: 'Glissement de terrain' }),
+  updateRisk: async () => ({ description: 'Révisé avec le DICRIM 2026' }),
+  createReflexSheet: async (c, o) => ({ title: `Fiche ${suffix()}`, functionId: await catalogueItemOf(c, o, 'crisis_functions'), steps: ['Alerter', 'Évacuer'] }),
+  updateReflexSheet: async () => ({ steps: ['Alerter la population', 'Ouvrir le centre d’hébergement'] }),
+  createContact: async () => ({ name: `Contact ${suffix()}`, phone: '04 00 00 00 00' }),
+  updateContact: async () => ({ phoneAlt: '06 00 00 00 00' }),
+  createOncallShift: async (c, o) => ({ contactId: (await freshContact(c, o)).id, line: 'Astreinte technique', startsAt: '2026-12-07T06:00:00Z', endsAt: '2026-12-14T06:00:00Z' }),
+  createAlertMean: async () => ({ name: `Automate ${suffix()}`, rules: 'Sur ordre du maire' }),
+  updateAlertMean: async () => ({ coverage: 'Toute la commune' }),
+  createSite: async () => ({ name: `École ${suffix()}`, kind: 'school', position: { lon: 3.88, lat: 43.61 }, capacity: 200 }),
+  updateSite: async () => ({ capacity: 220, notes: 'Accès par la rue arrière' }),
 };
+
+/** A contact of `o`'s crisis directory, with one on-call shift. */
+async function freshContact(c: Ctx, o: OrgFixture): Promise<{ id: string; name: string; shiftId: string }> {
+  const name = `Contact confidentiel ${suffix()}`;
+  const { id } = await c.db.insertInto('pcs_contacts').values({ organisation_id: o.org.id, name, phone: '04 99 99 99 99' }).returning('id').executeTakeFirstOrThrow();
+  const { id: shiftId } = await c.db
+    .insertInto('pcs_oncall_shifts')
+    .values({ organisation_id: o.org.id, contact_id: id, line: 'Astreinte de direction', starts_at: new Date(Date.now() - 3600_000), ends_at: new Date(Date.now() + 86_400_000) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id, name, shiftId };
+}
+
+/** An alert mean and a sensitive site of `o`. */
+async function freshNamed(c: Ctx, o: OrgFixture, table: 'pcs_alert_means' | 'pcs_sites'): Promise<{ id: string; name: string }> {
+  const name = `${table === 'pcs_sites' ? 'Site' : 'Alerte'} confidentiel ${suffix()}`;
+  const values = table === 'pcs_sites' ? { organisation_id: o.org.id, name, kind: 'school' as const, lon: 3.87, lat: 43.6 } : { organisation_id: o.org.id, name };
+  const { id } = await c.db.insertInto(table as 'pcs_sites').values(values as never).returning('id').executeTakeFirstOrThrow();
+  return { id, name };
+}
 
 /** A resource of `o`: available, or engaged on a fresh event. */
 async function freshResource(c: Ctx, o: OrgFixture, opts: { engaged?: boolean; kind?: 'vehicle' | 'shelter' } = {}): Promise<{ id: string; name: string; eventId: string | null }> {
@@ -502,6 +533,18 @@ const requestFor: Record<RouteId, (c: Ctx, o: OrgFixture) => Promise<Req>> = {
   engageResource: async (c, o) => ({ params: { id: (await freshResource(c, o)).id }, body: await validBodies.engageResource(c, o) }),
   releaseResource: async (c, o) => ({ params: { id: (await freshResource(c, o, { engaged: true })).id }, body: await validBodies.releaseResource(c, o) }),
   setResourceOccupancy: async (c, o) => ({ params: { id: (await freshResource(c, o, { engaged: true, kind: 'shelter' })).id }, body: await validBodies.setResourceOccupancy(c, o) }),
+  createRisk: async (c, o) => ({ body: await validBodies.createRisk(c, o) }),
+  updateRisk: async (c, o) => ({ params: { id: (await freshSheet(c, o)).riskId }, body: await validBodies.updateRisk(c, o) }),
+  createReflexSheet: async (c, o) => ({ params: { id: (await freshSheet(c, o)).riskId }, body: await validBodies.createReflexSheet(c, o) }),
+  updateReflexSheet: async (c, o) => ({ params: { id: (await freshSheet(c, o)).sheetId }, body: await validBodies.updateReflexSheet(c, o) }),
+  createContact: async (c, o) => ({ body: await validBodies.createContact(c, o) }),
+  updateContact: async (c, o) => ({ params: { id: (await freshContact(c, o)).id }, body: await validBodies.updateContact(c, o) }),
+  createOncallShift: async (c, o) => ({ body: await validBodies.createOncallShift(c, o) }),
+  deleteOncallShift: async (c, o) => ({ params: { id: (await freshContact(c, o)).shiftId } }),
+  createAlertMean: async (c, o) => ({ body: await validBodies.createAlertMean(c, o) }),
+  updateAlertMean: async (c, o) => ({ params: { id: (await freshNamed(c, o, 'pcs_alert_means')).id }, body: await validBodies.updateAlertMean(c, o) }),
+  createSite: async (c, o) => ({ body: await validBodies.createSite(c, o) }),
+  updateSite: async (c, o) => ({ params: { id: (await freshNamed(c, o, 'pcs_sites')).id }, body: await validBodies.updateSite(c, o) }),
   getEventReflexSheets: async (c, o) => ({ params: { id: (await freshSheet(c, o)).eventId } }),
   startReflexSheet: async (c, o) => {
     const s = await freshSheet(c, o);
@@ -710,6 +753,9 @@ interface Cross {
   aEngaged: Awaited<ReturnType<typeof freshResource>>;
   aVulnerable: Awaited<ReturnType<typeof freshVulnerable>>;
   aSheet: Awaited<ReturnType<typeof freshSheet>>;
+  aContact: Awaited<ReturnType<typeof freshContact>>;
+  aAlertMean: Awaited<ReturnType<typeof freshNamed>>;
+  aSite: Awaited<ReturnType<typeof freshNamed>>;
   /** Strings of A's private data that must never appear in an answer to B. */
   secrets: string[];
 }
@@ -1143,6 +1189,25 @@ const crossOrgCases: Record<RouteId, (x: Cross) => Promise<void>> = {
   },
   releaseResource: async (x) => void expectError(await send(c.t.app, await x.asB(), 'POST', `/api/resources/${x.aEngaged.id}/release`, { json: {} }), 'not_found'),
   setResourceOccupancy: async (x) => void expectError(await send(c.t.app, await x.asB(), 'PUT', `/api/resources/${x.aEngaged.id}/occupancy`, { json: { occupancy: 3 } }), 'not_found'),
+  createRisk: async (x) => void ownOnly(x, 'POST', '/api/plan/risks', await validBodies.createRisk(c, c.B)),
+  updateRisk: async (x) => void expectError(await send(c.t.app, await x.asB(), 'PATCH', `/api/plan/risks/${x.aSheet.riskId}`, { json: { name: 'Par B' } }), 'not_found'),
+  createReflexSheet: async (x) => {
+    const s = await x.asB();
+    // On A's risk (with B's function), and on B's risk with A's function: neither is B's to use.
+    expectError(await send(c.t.app, s, 'POST', `/api/plan/risks/${x.aSheet.riskId}/sheets`, { json: await validBodies.createReflexSheet(c, c.B) }), 'not_found');
+    const bRisk = await freshSheet(c, c.B);
+    expectError(await send(c.t.app, s, 'POST', `/api/plan/risks/${bRisk.riskId}/sheets`, { json: { title: 'Par B', functionId: x.aFunction, steps: ['Étape'] } }), 'unknown_function');
+  },
+  updateReflexSheet: async (x) => void expectError(await send(c.t.app, await x.asB(), 'PATCH', `/api/plan/sheets/${x.aSheet.sheetId}`, { json: { title: 'Par B' } }), 'not_found'),
+  createContact: async (x) => void ownOnly(x, 'POST', '/api/plan/contacts', await validBodies.createContact(c, c.B)),
+  updateContact: async (x) => void expectError(await send(c.t.app, await x.asB(), 'PATCH', `/api/plan/contacts/${x.aContact.id}`, { json: { phone: 'Par B' } }), 'not_found'),
+  createOncallShift: async (x) =>
+    void expectError(await send(c.t.app, await x.asB(), 'POST', '/api/plan/oncall', { json: { contactId: x.aContact.id, line: 'Par B', startsAt: '2026-12-07T06:00:00Z', endsAt: '2026-12-08T06:00:00Z' } }), 'not_found'),
+  deleteOncallShift: async (x) => void expectError(await send(c.t.app, await x.asB(), 'DELETE', `/api/plan/oncall/${x.aContact.shiftId}`), 'not_found'),
+  createAlertMean: async (x) => void ownOnly(x, 'POST', '/api/plan/alert-means', await validBodies.createAlertMean(c, c.B)),
+  updateAlertMean: async (x) => void expectError(await send(c.t.app, await x.asB(), 'PATCH', `/api/plan/alert-means/${x.aAlertMean.id}`, { json: { rules: 'Par B' } }), 'not_found'),
+  createSite: async (x) => void ownOnly(x, 'POST', '/api/plan/sites', await validBodies.createSite(c, c.B)),
+  updateSite: async (x) => void expectError(await send(c.t.app, await x.asB(), 'PATCH', `/api/plan/sites/${x.aSite.id}`, { json: { notes: 'Par B' } }), 'not_found'),
   getEventReflexSheets: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aSheet.eventId}/reflex-sheets`), 'not_found'),
   startReflexSheet: async (x) => void expectError(await send(c.t.app, await x.asB(), 'POST', `/api/events/${x.aSheet.eventId}/reflex-sheets/${x.aSheet.sheetId}/start`), 'not_found'),
 };
@@ -1275,7 +1340,13 @@ describe('cross-organisation isolation', () => {
     const aEngaged = await freshResource(c, c.A, { engaged: true, kind: 'shelter' });
     const aVulnerable = await freshVulnerable(c, c.A);
     const aSheet = await freshSheet(c, c.A);
+    const aContact = await freshContact(c, c.A);
+    const aAlertMean = await freshNamed(c, c.A, 'pcs_alert_means');
+    const aSite = await freshNamed(c, c.A, 'pcs_sites');
     x = {
+      aContact,
+      aAlertMean,
+      aSite,
       aResource,
       aEngaged,
       aVulnerable,
@@ -1327,6 +1398,11 @@ describe('cross-organisation isolation', () => {
         aVulnerable.fullName,
         aSheet.sheetId,
         aSheet.title,
+        aSheet.riskId,
+        aContact.id,
+        aContact.name,
+        aContact.shiftId,
+        ...[aAlertMean, aSite].flatMap((n) => [n.id, n.name]),
       ],
     };
   });

@@ -342,3 +342,81 @@ export const csvExportQuerySchema = csvImportQuerySchema;
 /** Columns of the CSV files (export and import), French spreadsheet style. */
 export const CONTACTS_CSV_COLUMNS = ['nom', 'service', 'fonction', 'telephone', 'telephone_2', 'courriel', 'notes'] as const;
 export const RESOURCES_CSV_COLUMNS = ['nom', 'type', 'adresse', 'longitude', 'latitude', 'capacite', 'note'] as const;
+
+// ---- editing the plan item by item (administrators and coordinators) ----
+
+export const riskFieldsSchema = z.strictObject({ name: name(120, 'Nom du risque'), description: text(2000, 'Description').default('') });
+export const updateRiskBodySchema = z
+  .strictObject({ name: name(120, 'Nom du risque').optional(), description: text(2000, 'Description').optional(), archived: z.boolean().optional() })
+  .refine((v) => Object.keys(v).length > 0, { message: 'Aucune modification demandée.' });
+
+const stepsSchema = z.array(name(500, 'Étape')).min(1, { message: 'Une fiche réflexe a au moins une étape.' }).max(60, { message: '60 étapes au plus par fiche.' });
+export const reflexSheetFieldsSchema = z.strictObject({ title: name(160, 'Titre de la fiche'), functionId: uuidSchema, steps: stepsSchema });
+export const updateReflexSheetBodySchema = z
+  .strictObject({ title: name(160, 'Titre de la fiche').optional(), functionId: uuidSchema.optional(), steps: stepsSchema.optional(), archived: z.boolean().optional() })
+  .refine((v) => Object.keys(v).length > 0, { message: 'Aucune modification demandée.' });
+
+const contactFields = {
+  name: name(120, 'Nom'),
+  service: text(120, 'Service'),
+  functionLabel: text(120, 'Fonction'),
+  phone: text(40, 'Téléphone'),
+  phoneAlt: text(40, 'Téléphone 2'),
+  email: text(254, 'Courriel'),
+  notes: text(1000, 'Notes'),
+};
+export const contactFieldsSchema = z.strictObject({
+  name: contactFields.name,
+  service: contactFields.service.default(''),
+  functionLabel: contactFields.functionLabel.default(''),
+  phone: contactFields.phone.default(''),
+  phoneAlt: contactFields.phoneAlt.default(''),
+  email: contactFields.email.default(''),
+  notes: contactFields.notes.default(''),
+});
+export const updateContactBodySchema = z
+  .strictObject({
+    name: contactFields.name.optional(),
+    service: contactFields.service.optional(),
+    functionLabel: contactFields.functionLabel.optional(),
+    phone: contactFields.phone.optional(),
+    phoneAlt: contactFields.phoneAlt.optional(),
+    email: contactFields.email.optional(),
+    notes: contactFields.notes.optional(),
+    archived: z.boolean().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: 'Aucune modification demandée.' });
+
+export const oncallShiftFieldsSchema = z
+  .strictObject({ contactId: uuidSchema, line: name(80, 'Ligne d’astreinte'), startsAt: isoDateTimeSchema, endsAt: isoDateTimeSchema })
+  .refine((v) => new Date(v.endsAt) > new Date(v.startsAt), { message: 'La fin de l’astreinte doit suivre son début.', path: ['endsAt'] });
+
+export const alertMeanFieldsSchema = z.strictObject({ name: name(120, 'Nom'), coverage: text(500, 'Couverture').default(''), rules: text(2000, 'Règles').default('') });
+export const updateAlertMeanBodySchema = z
+  .strictObject({ name: name(120, 'Nom').optional(), coverage: text(500, 'Couverture').optional(), rules: text(2000, 'Règles').optional(), archived: z.boolean().optional() })
+  .refine((v) => Object.keys(v).length > 0, { message: 'Aucune modification demandée.' });
+
+export const siteFieldsSchema = z.strictObject({
+  name: name(160, 'Nom'),
+  kind: z.enum(siteKinds, { message: 'Type de site inconnu.' }),
+  address: text(300, 'Adresse').default(''),
+  position: positionSchema,
+  capacity: capacity.nullable().default(null),
+  phone: text(40, 'Téléphone').default(''),
+  notes: text(1000, 'Notes').default(''),
+});
+export const updateSiteBodySchema = z
+  .strictObject({
+    name: name(160, 'Nom').optional(),
+    kind: z.enum(siteKinds, { message: 'Type de site inconnu.' }).optional(),
+    address: text(300, 'Adresse').optional(),
+    position: positionSchema.optional(),
+    capacity: capacity.nullable().optional(),
+    phone: text(40, 'Téléphone').optional(),
+    notes: text(1000, 'Notes').optional(),
+    archived: z.boolean().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: 'Aucune modification demandée.' });
+
+/** What an item-by-item write answers: its id (the page reloads its list, live for everyone by `plan.changed`). */
+export const planItemSchema = z.object({ id: uuidSchema });

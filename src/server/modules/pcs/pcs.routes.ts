@@ -6,6 +6,7 @@ import * as resources from './resources.service';
 import * as reflex from './reflex.service';
 import * as transfer from './transfer.service';
 import * as vulnerable from './vulnerable.service';
+import * as editing from './editing.service';
 
 const attachment = (name: string) => `attachment; filename="${name}"`;
 
@@ -33,6 +34,39 @@ export const pcsHandlers = defineHandlers({
     const file = await req.file({ limits: { files: 1, fields: 5 } });
     return transfer.importCsv(services, auth, actorOf(auth, ip), query.kind, file);
   },
+  createRisk: async ({ auth, body, ip, reply, services }) => {
+    reply.status(201);
+    return editing.createNamed(services, auth, actorOf(auth, ip), 'pcs_risks', body);
+  },
+  updateRisk: async ({ auth, params, body, ip, services }) => editing.updateNamed(services, auth, actorOf(auth, ip), 'pcs_risks', params.id, body),
+  createReflexSheet: async ({ auth, params, body, ip, reply, services }) => {
+    reply.status(201);
+    return editing.createSheet(services, auth, actorOf(auth, ip), params.id, body);
+  },
+  updateReflexSheet: async ({ auth, params, body, ip, services }) => editing.updateSheet(services, auth, actorOf(auth, ip), params.id, body),
+  createContact: async ({ auth, body, ip, reply, services }) => {
+    reply.status(201);
+    return editing.createNamed(services, auth, actorOf(auth, ip), 'pcs_contacts', body);
+  },
+  updateContact: async ({ auth, params, body, ip, services }) => editing.updateNamed(services, auth, actorOf(auth, ip), 'pcs_contacts', params.id, body),
+  createOncallShift: async ({ auth, body, ip, reply, services }) => {
+    reply.status(201);
+    return editing.createShift(services, auth, actorOf(auth, ip), body);
+  },
+  deleteOncallShift: async ({ auth, params, ip, reply, services }) => {
+    await editing.deleteShift(services, auth, actorOf(auth, ip), params.id);
+    reply.status(204);
+  },
+  createAlertMean: async ({ auth, body, ip, reply, services }) => {
+    reply.status(201);
+    return editing.createNamed(services, auth, actorOf(auth, ip), 'pcs_alert_means', body);
+  },
+  updateAlertMean: async ({ auth, params, body, ip, services }) => editing.updateNamed(services, auth, actorOf(auth, ip), 'pcs_alert_means', params.id, body),
+  createSite: async ({ auth, body, ip, reply, services }) => {
+    reply.status(201);
+    return editing.createNamed(services, auth, actorOf(auth, ip), 'pcs_sites', body);
+  },
+  updateSite: async ({ auth, params, body, ip, services }) => editing.updateNamed(services, auth, actorOf(auth, ip), 'pcs_sites', params.id, body),
   listVulnerablePeople: async ({ auth, ip, reply, services }) => {
     reply.header('cache-control', 'no-store');
     return { people: await vulnerable.listVulnerablePeople(services, auth, actorOf(auth, ip)) };
