@@ -28,7 +28,7 @@ export const errorMessages = {
   share_invalid: 'Partage impossible : l’organisation destinataire doit être une autre organisation.',
   share_exists: 'Ce partage existe déjà.',
   topic_invalid: 'Sujet de temps réel inconnu.',
-  name_taken: 'Ce nom existe déjà dans le catalogue.',
+  name_taken: 'Ce nom est déjà pris : choisissez-en un autre.',
   unknown_event_type: 'Type d’événement inconnu ou archivé.',
   unknown_tag: 'Étiquette inconnue ou archivée.',
   unknown_function: 'Fonction inconnue ou archivée.',

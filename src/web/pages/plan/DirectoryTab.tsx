@@ -1,13 +1,30 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { topicOf } from '../../../shared';
-import type { Directory, OncallShift, PlanContact, PlanOverview } from '../../../shared/schemas/pcs';
+import type { AlertMean, Directory, OncallShift, PlanContact, PlanOverview } from '../../../shared/schemas/pcs';
 import { api, errorMessage } from '../../api/client';
 import { useRealtimeTopic } from '../../api/realtime';
-import { RetryAlert } from '../../components/Alert';
+import { LiveMessage, RetryAlert } from '../../components/Alert';
 import { TextField } from '../../components/Field';
+import { Icon } from '../../components/Icon';
 import { formatDateTime, formatFull, t } from '../../i18n';
 import { useSession } from '../../session';
+import { AlertMeanDialog, ConfirmAction, ContactDialog, EditArchiveButtons, ManageButton, OncallDialog, shiftRemoveText } from './PlanEditDialogs';
 import './plan-tabs.css';
+
+type EditState =
+  | { type: 'contact'; contact: PlanContact | null }
+  | { type: 'archiveContact'; contact: PlanContact }
+  | { type: 'oncall' }
+  | { type: 'removeShift'; shift: OncallShift }
+  | { type: 'mean'; mean: AlertMean | null }
+  | { type: 'archiveMean'; mean: AlertMean };
+
+/** What the managers may do from the lists; absent for the others (read-only view). */
+interface Manage {
+  onEditContact: (c: PlanContact) => void;
+  onArchiveContact: (c: PlanContact) => void;
+  onRemoveShift: (s: OncallShift) => void;
+}
 
 /** Lower case, without accents, for a forgiving search ("securite" finds « Sécurité »). */
 function fold(s: string): string {
@@ -56,7 +73,7 @@ function matches(c: PlanContact, q: string): boolean {
   return digits.length >= 3 && [c.phone, c.phoneAlt].some((p) => p.replace(/\D/g, '').includes(digits));
 }
 
-function ContactsTable({ contacts }: { contacts: PlanContact[] }) {
+function ContactsTable({ contacts, manage }: { contacts: PlanContact[]; manage: Manage | null }) {
   return (
     <div className="table-scroll" style={{ position: 'relative', width: 0, minWidth: '100%' }}>
       <table className="data-table data-table--cards plan-cards" data-testid="directory-table">
@@ -67,6 +84,11 @@ function ContactsTable({ contacts }: { contacts: PlanContact[] }) {
             <th scope="col">{t('planTabs.dir.col.function')}</th>
             <th scope="col">{t('planTabs.dir.col.phones')}</th>
             <th scope="col">{t('planTabs.dir.col.email')}</th>
+            {manage ? (
+              <th scope="col">
+                <span className="visually-hidden">{t('planTabs.dir.col.actions')}</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -108,6 +130,11 @@ function ContactsTable({ contacts }: { contacts: PlanContact[] }) {
                   <span>{t('planTabs.none')}</span>
                 )}
               </td>
+              {manage ? (
+                <td className="data-table__actions plan-cards__actions">
+                  <EditArchiveButtons name={c.name} onEdit={() => manage.onEditContact(c)} onArchive={() => manage.onArchiveContact(c)} />
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>
@@ -116,7 +143,7 @@ function ContactsTable({ contacts }: { contacts: PlanContact[] }) {
   );
 }
 
-function OncallTable({ shifts, now }: { shifts: OncallShift[]; now: number }) {
+function OncallTable({ shifts, now, manage }: { shifts: OncallShift[]; now: number; manage: Manage | null }) {
   return (
     <div className="table-scroll" style={{ position: 'relative', width: 0, minWidth: '100%' }}>
       <table className="data-table data-table--cards plan-cards" data-testid="oncall-table">
@@ -126,6 +153,11 @@ function OncallTable({ shifts, now }: { shifts: OncallShift[]; now: number }) {
             <th scope="col">{t('planTabs.dir.oncall.col.person')}</th>
             <th scope="col">{t('planTabs.dir.oncall.col.phone')}</th>
             <th scope="col">{t('planTabs.dir.oncall.col.period')}</th>
+            {manage ? (
+              <th scope="col">
+                <span className="visually-hidden">{t('planTabs.dir.oncall.col.actions')}</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -154,6 +186,20 @@ function OncallTable({ shifts, now }: { shifts: OncallShift[]; now: number }) {
                     </time>
                   </span>
                 </td>
+                {manage ? (
+                  <td className="data-table__actions plan-cards__actions">
+                    <div className="plan-manage">
+                      <ManageButton
+                        icon="close"
+                        label={t('planTabs.dir.oncall.remove')}
+                        accessibleName={t('planTabs.dir.oncall.removeLabel', { name: s.contactName, line: s.line })}
+                        onClick={() => manage.onRemoveShift(s)}
+                        danger
+                        testId="oncall-remove"
+                      />
+                    </div>
+                  </td>
+                ) : null}
               </tr>
             );
           })}
@@ -164,10 +210,13 @@ function OncallTable({ shifts, now }: { shifts: OncallShift[]; now: number }) {
 }
 
 /** Crisis directory (search, on-call badges, phone links), on-call rota and alert means. */
-export function DirectoryTab(_props: { overview: PlanOverview; onChanged: () => void }) {
+export function DirectoryTab({ overview, onChanged }: { overview: PlanOverview; onChanged: () => void }) {
   const session = useSession();
+  const canManage = overview.canManage;
   const [directory, setDirectory] = useState<Directory | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [edit, setEdit] = useState<EditState | null>(null);
+  const [done, setDone] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const [now, setNow] = useState(() => Date.now());
 
@@ -202,19 +251,50 @@ export function DirectoryTab(_props: { overview: PlanOverview; onChanged: () => 
   const q = fold(query.trim());
   const contacts = useMemo(() => (directory?.contacts ?? []).filter((c) => matches(c, q)), [directory, q]);
 
+  function open(state: EditState) {
+    setDone(null);
+    setEdit(state);
+  }
+
+  function saved(message: string) {
+    setEdit(null);
+    setDone(message);
+    void load();
+    onChanged();
+  }
+
+  const manage: Manage | null = canManage
+    ? {
+        onEditContact: (contact) => open({ type: 'contact', contact }),
+        onArchiveContact: (contact) => open({ type: 'archiveContact', contact }),
+        onRemoveShift: (shift) => open({ type: 'removeShift', shift }),
+      }
+    : null;
+
+  const stale = () => void load();
+
   return (
     <div className="plan-tab" data-testid="plan-directory">
       <RetryAlert message={error} onRetry={() => void load()} />
+      {canManage ? <LiveMessage tone="success" message={done} /> : null}
       {directory === null && !error ? <p className="muted">{t('app.loading')}</p> : null}
 
       {directory ? (
         <>
           <section className="section" aria-labelledby="plan-contacts-title">
-            <h2 id="plan-contacts-title" className="section__title">
-              {t('planTabs.dir.contacts')}
-            </h2>
+            <div className="plan-section__head">
+              <h2 id="plan-contacts-title" className="section__title">
+                {t('planTabs.dir.contacts')}
+              </h2>
+              {canManage ? (
+                <button type="button" className="button button--secondary button--small" onClick={() => open({ type: 'contact', contact: null })} data-testid="contact-add">
+                  <Icon name="plus" size={18} />
+                  {t('planTabs.dir.add')}
+                </button>
+              ) : null}
+            </div>
             {directory.contacts.length === 0 ? (
-              <p className="empty">{t('planTabs.dir.empty')}</p>
+              <p className="empty">{canManage ? t('planTabs.dir.emptyManage') : t('planTabs.dir.empty')}</p>
             ) : (
               <>
                 <div role="search" className="plan-search">
@@ -230,23 +310,40 @@ export function DirectoryTab(_props: { overview: PlanOverview; onChanged: () => 
                 <p className="muted" aria-live="polite">
                   {t('planTabs.dir.count', { count: contacts.length, total: directory.contacts.length })}
                 </p>
-                {contacts.length === 0 ? <p className="empty">{t('planTabs.dir.noMatch')}</p> : <ContactsTable contacts={contacts} />}
+                {contacts.length === 0 ? <p className="empty">{t('planTabs.dir.noMatch')}</p> : <ContactsTable contacts={contacts} manage={manage} />}
               </>
             )}
           </section>
 
           <section className="section" aria-labelledby="plan-oncall-title">
-            <h2 id="plan-oncall-title" className="section__title">
-              {t('planTabs.dir.oncall')}
-            </h2>
+            <div className="plan-section__head">
+              <h2 id="plan-oncall-title" className="section__title">
+                {t('planTabs.dir.oncall')}
+              </h2>
+              {canManage && directory.contacts.length > 0 ? (
+                <button type="button" className="button button--secondary button--small" onClick={() => open({ type: 'oncall' })} data-testid="oncall-add">
+                  <Icon name="plus" size={18} />
+                  {t('planTabs.dir.oncall.add')}
+                </button>
+              ) : null}
+            </div>
             <p className="muted">{t('planTabs.dir.oncallIntro')}</p>
-            {directory.oncall.length === 0 ? <p className="empty">{t('planTabs.dir.oncallEmpty')}</p> : <OncallTable shifts={directory.oncall} now={now} />}
+            {canManage && directory.contacts.length === 0 ? <p className="muted">{t('planTabs.dir.oncall.noContacts')}</p> : null}
+            {directory.oncall.length === 0 ? <p className="empty">{t('planTabs.dir.oncallEmpty')}</p> : <OncallTable shifts={directory.oncall} now={now} manage={manage} />}
           </section>
 
           <section className="section" aria-labelledby="plan-means-title">
-            <h2 id="plan-means-title" className="section__title">
-              {t('planTabs.dir.alertMeans')}
-            </h2>
+            <div className="plan-section__head">
+              <h2 id="plan-means-title" className="section__title">
+                {t('planTabs.dir.alertMeans')}
+              </h2>
+              {canManage ? (
+                <button type="button" className="button button--secondary button--small" onClick={() => open({ type: 'mean', mean: null })} data-testid="alert-mean-add">
+                  <Icon name="plus" size={18} />
+                  {t('planTabs.dir.means.add')}
+                </button>
+              ) : null}
+            </div>
             {directory.alertMeans.length === 0 ? (
               <p className="empty">{t('planTabs.dir.alertMeansEmpty')}</p>
             ) : (
@@ -268,12 +365,54 @@ export function DirectoryTab(_props: { overview: PlanOverview; onChanged: () => 
                         </div>
                       ) : null}
                     </dl>
+                    {canManage ? (
+                      <div className="plan-item__manage">
+                        <EditArchiveButtons name={m.name} onEdit={() => open({ type: 'mean', mean: m })} onArchive={() => open({ type: 'archiveMean', mean: m })} />
+                      </div>
+                    ) : null}
                   </li>
                 ))}
               </ul>
             )}
           </section>
         </>
+      ) : null}
+
+      {edit?.type === 'contact' ? <ContactDialog contact={edit.contact} onClose={() => setEdit(null)} onSaved={saved} onStale={stale} /> : null}
+      {edit?.type === 'oncall' ? <OncallDialog contacts={directory?.contacts ?? []} onClose={() => setEdit(null)} onSaved={saved} onStale={stale} /> : null}
+      {edit?.type === 'mean' ? <AlertMeanDialog mean={edit.mean} onClose={() => setEdit(null)} onSaved={saved} onStale={stale} /> : null}
+      {edit?.type === 'archiveContact' ? (
+        <ConfirmAction
+          title={t('planTabs.dir.archiveTitle', { name: edit.contact.name })}
+          text={t('planTabs.dir.archiveText')}
+          confirmLabel={t('planTabs.archive')}
+          run={() => api('updateContact', { params: { id: edit.contact.id }, body: { archived: true } })}
+          onClose={() => setEdit(null)}
+          onDone={() => saved(t('planTabs.dir.done.archived', { name: edit.contact.name }))}
+          onStale={stale}
+        />
+      ) : null}
+      {edit?.type === 'removeShift' ? (
+        <ConfirmAction
+          title={t('planTabs.dir.oncall.removeTitle', { name: edit.shift.contactName, line: edit.shift.line })}
+          text={shiftRemoveText(edit.shift)}
+          confirmLabel={t('planTabs.dir.oncall.remove')}
+          run={() => api('deleteOncallShift', { params: { id: edit.shift.id } })}
+          onClose={() => setEdit(null)}
+          onDone={() => saved(t('planTabs.dir.oncall.done.removed', { name: edit.shift.contactName }))}
+          onStale={stale}
+        />
+      ) : null}
+      {edit?.type === 'archiveMean' ? (
+        <ConfirmAction
+          title={t('planTabs.dir.means.archiveTitle', { name: edit.mean.name })}
+          text={t('planTabs.dir.means.archiveText')}
+          confirmLabel={t('planTabs.archive')}
+          run={() => api('updateAlertMean', { params: { id: edit.mean.id }, body: { archived: true } })}
+          onClose={() => setEdit(null)}
+          onDone={() => saved(t('planTabs.dir.means.done.archived', { name: edit.mean.name }))}
+          onStale={stale}
+        />
       ) : null}
     </div>
   );

@@ -1,14 +1,21 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { topicOf } from '../../../shared';
-import type { PlanOverview, Risk } from '../../../shared/schemas/pcs';
+import type { PlanOverview, ReflexSheet, Risk } from '../../../shared/schemas/pcs';
 import { api, errorMessage } from '../../api/client';
 import { useRealtimeTopic } from '../../api/realtime';
-import { RetryAlert } from '../../components/Alert';
+import { LiveMessage, RetryAlert } from '../../components/Alert';
 import { Icon } from '../../components/Icon';
 import { t } from '../../i18n';
 import { useSession } from '../../session';
+import { ConfirmAction, EditArchiveButtons, ManageButton, RiskDialog, SheetDialog } from './PlanEditDialogs';
 import './plan-tabs.css';
+
+type EditState =
+  | { type: 'risk'; risk: Risk | null }
+  | { type: 'archiveRisk'; risk: Risk }
+  | { type: 'sheet'; risk: Risk; sheet: ReflexSheet | null }
+  | { type: 'archiveSheet'; risk: Risk; sheet: ReflexSheet };
 
 function sheetsCount(n: number): string {
   if (n === 0) return t('planTabs.risks.sheetsCount.none');
@@ -17,10 +24,13 @@ function sheetsCount(n: number): string {
 }
 
 /** Risks of the plan, each with its reflex sheets (function, ordered steps). */
-export function RisksTab({ overview }: { overview: PlanOverview; onChanged: () => void }) {
+export function RisksTab({ overview, onChanged }: { overview: PlanOverview; onChanged: () => void }) {
   const session = useSession();
+  const canManage = overview.canManage;
   const [risks, setRisks] = useState<Risk[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [edit, setEdit] = useState<EditState | null>(null);
+  const [done, setDone] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -43,6 +53,18 @@ export function RisksTab({ overview }: { overview: PlanOverview; onChanged: () =
     onResync: () => void load(),
   });
 
+  function open(state: EditState) {
+    setDone(null);
+    setEdit(state);
+  }
+
+  function saved(message: string) {
+    setEdit(null);
+    setDone(message);
+    void load();
+    onChanged();
+  }
+
   return (
     <div className="plan-tab" data-testid="plan-risks">
       <div className="plan-tab__head">
@@ -50,15 +72,24 @@ export function RisksTab({ overview }: { overview: PlanOverview; onChanged: () =
           <h2 className="section__title">{t('planTabs.risks.title')}</h2>
           <p className="muted plan-prose">{t('planTabs.risks.intro')}</p>
         </div>
+        {canManage ? (
+          <div className="plan-tab__actions">
+            <button type="button" className="button button--primary" onClick={() => open({ type: 'risk', risk: null })} data-testid="risk-add">
+              <Icon name="plus" size={18} />
+              {t('planTabs.risks.add')}
+            </button>
+          </div>
+        ) : null}
       </div>
 
       <RetryAlert message={error} onRetry={() => void load()} />
+      {canManage ? <LiveMessage tone="success" message={done} /> : null}
       {risks === null && !error ? <p className="muted">{t('app.loading')}</p> : null}
 
       {risks && risks.length === 0 ? (
         <div className="empty">
           <p>{t('planTabs.risks.empty')}</p>
-          <p>{t('planTabs.risks.emptyHint')}</p>
+          <p>{canManage ? t('planTabs.risks.emptyManage') : t('planTabs.risks.emptyHint')}</p>
           {overview.canManage ? (
             <p>
               <Link to="/plan?onglet=entretien" className="plan-mail">
@@ -82,6 +113,7 @@ export function RisksTab({ overview }: { overview: PlanOverview; onChanged: () =
                   </span>
                 </summary>
                 <div className="plan-risk__body">
+                  {canManage ? <EditArchiveButtons name={risk.name} onEdit={() => open({ type: 'risk', risk })} onArchive={() => open({ type: 'archiveRisk', risk })} /> : null}
                   {risk.description ? <p className="plan-prose plan-pre">{risk.description}</p> : null}
                   {risk.sheets.length === 0 ? (
                     <p className="muted">{t('planTabs.risks.noSheets')}</p>
@@ -98,15 +130,54 @@ export function RisksTab({ overview }: { overview: PlanOverview; onChanged: () =
                               <li key={n}>{step}</li>
                             ))}
                           </ol>
+                          {canManage ? (
+                            <EditArchiveButtons name={sheet.title} onEdit={() => open({ type: 'sheet', risk, sheet })} onArchive={() => open({ type: 'archiveSheet', risk, sheet })} />
+                          ) : null}
                         </li>
                       ))}
                     </ul>
                   )}
+                  {canManage ? (
+                    <div className="plan-manage plan-risk__add">
+                      <ManageButton
+                        icon="plus"
+                        label={t('planTabs.risks.addSheet')}
+                        accessibleName={t('planTabs.risks.addSheetLabel', { name: risk.name })}
+                        onClick={() => open({ type: 'sheet', risk, sheet: null })}
+                        testId="sheet-add"
+                      />
+                    </div>
+                  ) : null}
                 </div>
               </details>
             </li>
           ))}
         </ul>
+      ) : null}
+
+      {edit?.type === 'risk' ? <RiskDialog risk={edit.risk} onClose={() => setEdit(null)} onSaved={saved} onStale={() => void load()} /> : null}
+      {edit?.type === 'sheet' ? <SheetDialog risk={edit.risk} sheet={edit.sheet} onClose={() => setEdit(null)} onSaved={saved} onStale={() => void load()} /> : null}
+      {edit?.type === 'archiveRisk' ? (
+        <ConfirmAction
+          title={t('planTabs.risks.archiveTitle', { name: edit.risk.name })}
+          text={t('planTabs.risks.archiveText')}
+          confirmLabel={t('planTabs.archive')}
+          run={() => api('updateRisk', { params: { id: edit.risk.id }, body: { archived: true } })}
+          onClose={() => setEdit(null)}
+          onDone={() => saved(t('planTabs.risks.done.archived', { name: edit.risk.name }))}
+          onStale={() => void load()}
+        />
+      ) : null}
+      {edit?.type === 'archiveSheet' ? (
+        <ConfirmAction
+          title={t('planTabs.sheets.archiveTitle', { title: edit.sheet.title })}
+          text={t('planTabs.sheets.archiveText')}
+          confirmLabel={t('planTabs.archive')}
+          run={() => api('updateReflexSheet', { params: { id: edit.sheet.id }, body: { archived: true } })}
+          onClose={() => setEdit(null)}
+          onDone={() => saved(t('planTabs.sheets.done.archived', { title: edit.sheet.title }))}
+          onStale={() => void load()}
+        />
       ) : null}
     </div>
   );

@@ -3,17 +3,24 @@ import { topicOf } from '../../../shared';
 import { siteKindLabels, siteKinds, type PlanOverview, type Site } from '../../../shared/schemas/pcs';
 import { api, errorMessage } from '../../api/client';
 import { useRealtimeTopic } from '../../api/realtime';
-import { Alert, RetryAlert } from '../../components/Alert';
+import { Alert, LiveMessage, RetryAlert } from '../../components/Alert';
+import { Icon } from '../../components/Icon';
 import { t } from '../../i18n';
 import { useSession } from '../../session';
 import { PhoneLink } from './DirectoryTab';
+import { ConfirmAction, EditArchiveButtons, SiteDialog } from './PlanEditDialogs';
 import './plan-tabs.css';
 
+type EditState = { type: 'site'; site: Site | null } | { type: 'archive'; site: Site };
+
 /** Sensitive sites of the plan, grouped by kind; they also make the « Sites sensibles » map layer. */
-export function SitesTab(_props: { overview: PlanOverview; onChanged: () => void }) {
+export function SitesTab({ overview, onChanged }: { overview: PlanOverview; onChanged: () => void }) {
   const session = useSession();
+  const canManage = overview.canManage;
   const [sites, setSites] = useState<Site[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [edit, setEdit] = useState<EditState | null>(null);
+  const [done, setDone] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -36,6 +43,18 @@ export function SitesTab(_props: { overview: PlanOverview; onChanged: () => void
     onResync: () => void load(),
   });
 
+  function open(state: EditState) {
+    setDone(null);
+    setEdit(state);
+  }
+
+  function saved(message: string) {
+    setEdit(null);
+    setDone(message);
+    void load();
+    onChanged();
+  }
+
   const groups = useMemo(
     () =>
       siteKinds
@@ -53,12 +72,21 @@ export function SitesTab(_props: { overview: PlanOverview; onChanged: () => void
         <div>
           <h2 className="section__title">{t('planTabs.sites.title')}</h2>
         </div>
+        {canManage ? (
+          <div className="plan-tab__actions">
+            <button type="button" className="button button--primary" onClick={() => open({ type: 'site', site: null })} data-testid="site-add">
+              <Icon name="plus" size={18} />
+              {t('planTabs.sites.add')}
+            </button>
+          </div>
+        ) : null}
       </div>
       <Alert tone="info">{t('planTabs.sites.mapNote')}</Alert>
 
       <RetryAlert message={error} onRetry={() => void load()} />
+      {canManage ? <LiveMessage tone="success" message={done} /> : null}
       {sites === null && !error ? <p className="muted">{t('app.loading')}</p> : null}
-      {sites && sites.length === 0 ? <p className="empty">{t('planTabs.sites.empty')}</p> : null}
+      {sites && sites.length === 0 ? <p className="empty">{canManage ? t('planTabs.sites.emptyManage') : t('planTabs.sites.empty')}</p> : null}
 
       {groups.map((g) => (
         <section key={g.kind} className="section" aria-labelledby={`plan-sites-${g.kind}`} data-testid="site-group" data-kind={g.kind}>
@@ -94,11 +122,29 @@ export function SitesTab(_props: { overview: PlanOverview; onChanged: () => void
                   </dl>
                 ) : null}
                 {s.notes ? <p className="muted plan-pre">{s.notes}</p> : null}
+                {canManage ? (
+                  <div className="plan-item__manage">
+                    <EditArchiveButtons name={s.name} onEdit={() => open({ type: 'site', site: s })} onArchive={() => open({ type: 'archive', site: s })} />
+                  </div>
+                ) : null}
               </li>
             ))}
           </ul>
         </section>
       ))}
+
+      {edit?.type === 'site' ? <SiteDialog site={edit.site} onClose={() => setEdit(null)} onSaved={saved} onStale={() => void load()} /> : null}
+      {edit?.type === 'archive' ? (
+        <ConfirmAction
+          title={t('planTabs.sites.archiveTitle', { name: edit.site.name })}
+          text={t('planTabs.sites.archiveText')}
+          confirmLabel={t('planTabs.archive')}
+          run={() => api('updateSite', { params: { id: edit.site.id }, body: { archived: true } })}
+          onClose={() => setEdit(null)}
+          onDone={() => saved(t('planTabs.sites.done.archived', { name: edit.site.name }))}
+          onStale={() => void load()}
+        />
+      ) : null}
     </div>
   );
 }
