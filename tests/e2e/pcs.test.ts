@@ -153,6 +153,47 @@ describe('plan communal de sauvegarde', () => {
     await coordContext.close();
   });
 
+  test('le coordinateur ajoute un risque et sa fiche réflexe dans la page du plan ; un événement de ce risque la propose', async () => {
+    const context = await newContext(browser, server.url, PHONE);
+    const page = await context.newPage();
+    await signIn(page, 'coordination@e2e.test', 'Camille Coordination');
+    await page.goto('/plan?onglet=risques');
+    await page.getByRole('button', { name: 'Ajouter un risque' }).click();
+    const riskDialog = page.getByRole('dialog', { name: 'Ajouter un risque' });
+    await riskDialog.getByLabel('Nom du risque').fill('Mouvement de terrain');
+    await riskDialog.getByRole('button', { name: 'Ajouter', exact: true }).click();
+    await riskDialog.waitFor({ state: 'detached' });
+    // The same name again is refused, in French, on the field.
+    await page.getByRole('button', { name: 'Ajouter un risque' }).click();
+    await riskDialog.getByLabel('Nom du risque').fill('mouvement de terrain');
+    await riskDialog.getByRole('button', { name: 'Ajouter', exact: true }).click();
+    await riskDialog.getByText('Ce nom est déjà pris : choisissez-en un autre.').first().waitFor();
+    await riskDialog.getByRole('button', { name: 'Annuler' }).click();
+    await page.getByText('Mouvement de terrain', { exact: true }).first().click();
+    await page.getByRole('button', { name: 'Ajouter une fiche réflexe au risque Mouvement de terrain' }).click();
+    const sheetDialog = page.getByRole('dialog', { name: 'Nouvelle fiche réflexe — Mouvement de terrain' });
+    await sheetDialog.getByLabel('Titre de la fiche').fill('Éboulement — Cellule technique');
+    await sheetDialog.getByLabel('Fonction', { exact: true }).selectOption({ label: 'Cellule technique' });
+    await sheetDialog.getByLabel('Étapes').fill('Fermer la route de Mende\n\nPrévenir le géologue\n');
+    await sheetDialog.getByRole('button', { name: 'Ajouter', exact: true }).click();
+    await sheetDialog.waitFor({ state: 'detached' });
+    await page.getByText('Prévenir le géologue').waitFor();
+    // An event about that risk proposes the sheet, with its two steps.
+    const risks = await coordApi.call<{ risks: Array<{ id: string; name: string; sheets: Array<{ steps: string[] }> }> }>('GET', '/api/plan/risks');
+    const risk = risks.risks.find((r) => r.name === 'Mouvement de terrain')!;
+    expect(risk.sheets.map((x) => x.steps)).toEqual([['Fermer la route de Mende', 'Prévenir le géologue']]);
+    const typeId = (await catalogue(coordApi, '/api/event-types')).find((i: CatalogueItem) => i.name === 'Autre')!.id;
+    const ev = await coordApi.call<EventDetail>('POST', '/api/events', { typeId, title: 'Éboulement route de Mende', severity: 2, riskId: risk.id });
+    await page.goto(`/evenements/${ev.id}`);
+    const sheets = page.getByTestId('reflex-sheets');
+    const start = sheets.getByRole('button', { name: 'Démarrer la fiche Éboulement — Cellule technique' });
+    await start.waitFor({ state: 'attached' });
+    // Folded or not on a phone, the sheet is there to start.
+    if (!(await start.isVisible())) await sheets.locator('summary').click();
+    await start.waitFor();
+    await context.close();
+  });
+
   test('un lecteur n’atteint le registre des personnes vulnérables par aucune route, aucun export, aucune recherche', async () => {
     const context = await newContext(browser, server.url, DESKTOP);
     const page = await context.newPage();
