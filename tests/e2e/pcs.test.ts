@@ -252,6 +252,12 @@ describe('plan communal de sauvegarde', () => {
       await page.getByTestId('reflex-sheets').waitFor();
       if (label === 'phone') await page.getByTestId('reflex-sheets').scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(OUT, `pcs-event-${label}.png`), fullPage: label === 'desktop' });
+      // The map: the engaged shelter with its occupancy, the sensitive sites.
+      await page.goto(`/evenements/${event.id}?vue=carte`);
+      await page.waitForFunction(() => document.querySelector('[data-testid="event-map"]')?.getAttribute('data-resources') === '1');
+      await page.getByTestId('event-map-panel').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await page.waitForTimeout(500); // the outline redrawn after the scroll
+      await page.screenshot({ path: path.join(OUT, `pcs-map-${label}.png`) });
       await context.close();
     }
     expect(fs.existsSync(path.join(OUT, 'pcs-event-phone.png'))).toBe(true);
