@@ -11,9 +11,8 @@ import { recordAudit } from '../audit';
 // and from new events; events that used it keep what they wrote.
 
 type Part = 'risks' | 'directory' | 'sites';
-type NamedTable = 'pcs_risks' | 'pcs_contacts' | 'pcs_alert_means' | 'pcs_sites';
 
-const PART: Record<NamedTable | 'pcs_reflex_sheets' | 'pcs_oncall_shifts', Part> = {
+const PART: Record<Exclude<NamedTable, 'resources'> | 'pcs_reflex_sheets' | 'pcs_oncall_shifts', Part> = {
   pcs_risks: 'risks',
   pcs_reflex_sheets: 'risks',
   pcs_contacts: 'directory',
@@ -50,16 +49,25 @@ function columnsOf(body: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-async function nameFree(tx: Kysely<DB>, table: NamedTable, org: string, name: string, except?: string) {
-  let q = tx.selectFrom(table as 'pcs_risks').select('id').where('organisation_id', '=', org).where(sql`lower(name)`, '=', name.toLowerCase());
+/** Tables of the plan whose items are named uniquely (case aside) within an organisation. */
+export type NamedTable = 'pcs_risks' | 'pcs_contacts' | 'pcs_alert_means' | 'pcs_sites' | 'resources';
+
+/** The id of the organisation's item of that name (case aside), other than `except`. */
+export async function idByName(db: Kysely<DB>, table: NamedTable, org: string, name: string, except?: string): Promise<string | undefined> {
+  let q = db.selectFrom(table as 'pcs_risks').select('id').where('organisation_id', '=', org).where(sql`lower(name)`, '=', name.toLowerCase());
   if (except) q = q.where('id', '<>', except);
-  if (await q.executeTakeFirst()) throw new AppError('name_taken');
+  return (await q.executeTakeFirst())?.id;
 }
 
-export async function createNamed(services: Services, auth: AuthContext, actor: Actor, table: NamedTable, body: Record<string, unknown> & { name: string }): Promise<{ id: string }> {
+/** `name_taken` when another item of the organisation has that name. */
+export async function requireNameFree(db: Kysely<DB>, table: NamedTable, org: string, name: string, except?: string): Promise<void> {
+  if (await idByName(db, table, org, name, except)) throw new AppError('name_taken');
+}
+
+export async function createNamed(services: Services, auth: AuthContext, actor: Actor, table: Exclude<NamedTable, 'resources'>, body: Record<string, unknown> & { name: string }): Promise<{ id: string }> {
   const org = auth.user.organisationId;
   return services.db.transaction().execute(async (tx) => {
-    await nameFree(tx, table, org, body.name);
+    await requireNameFree(tx, table, org, body.name);
     const { id } = await tx
       .insertInto(table as 'pcs_risks')
       .values({ organisation_id: org, ...columnsOf(body) } as never)
@@ -70,12 +78,12 @@ export async function createNamed(services: Services, auth: AuthContext, actor: 
   });
 }
 
-export async function updateNamed(services: Services, auth: AuthContext, actor: Actor, table: NamedTable, id: string, body: Record<string, unknown> & { name?: string }): Promise<{ id: string }> {
+export async function updateNamed(services: Services, auth: AuthContext, actor: Actor, table: Exclude<NamedTable, 'resources'>, id: string, body: Record<string, unknown> & { name?: string }): Promise<{ id: string }> {
   const org = auth.user.organisationId;
   return services.db.transaction().execute(async (tx) => {
     const row = await tx.selectFrom(table as 'pcs_risks').select('id').where('id', '=', id).where('organisation_id', '=', org).forUpdate().executeTakeFirst();
     if (!row) throw notFound();
-    if (body.name !== undefined) await nameFree(tx, table, org, body.name, id);
+    if (body.name !== undefined) await requireNameFree(tx, table, org, body.name, id);
     await tx
       .updateTable(table as 'pcs_risks')
       .set({ ...columnsOf(body), updated_at: sql`now()` } as never)

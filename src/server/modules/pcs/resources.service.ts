@@ -13,6 +13,7 @@ import {
 } from '../../../shared/schemas/pcs';
 import { recordAudit } from '../audit';
 import { eventAccess, lockEvent, requireVisibleEvent, systemEntry } from '../events';
+import { requireNameFree } from './editing.service';
 
 type ResourceView = ResourceRow & { event_title: string | null; event_visible: boolean };
 
@@ -85,8 +86,7 @@ const nameTaken = (err: unknown) => err instanceof Error && /resources_name_key|
 
 export async function createResource(services: Services, auth: AuthContext, actor: Actor, body: CreateResourceBody): Promise<Resource> {
   const id = await services.db.transaction().execute(async (tx) => {
-    const clash = await tx.selectFrom('resources').select('id').where('organisation_id', '=', auth.user.organisationId).where(sql`lower(name)`, '=', body.name.toLowerCase()).executeTakeFirst();
-    if (clash) throw new AppError('name_taken');
+    await requireNameFree(tx, 'resources', auth.user.organisationId, body.name);
     const row = await tx
       .insertInto('resources')
       .values({
@@ -122,10 +122,7 @@ export async function updateResource(services: Services, auth: AuthContext, acto
   await services.db.transaction().execute(async (tx) => {
     const r = await lockResource(tx, auth, id);
     if (r.status === 'engaged' && (body.status === 'unavailable' || body.archived === true)) throw new AppError('resource_engaged');
-    if (body.name !== undefined && body.name.toLowerCase() !== r.name.toLowerCase()) {
-      const clash = await tx.selectFrom('resources').select('id').where('organisation_id', '=', r.organisation_id).where(sql`lower(name)`, '=', body.name.toLowerCase()).executeTakeFirst();
-      if (clash) throw new AppError('name_taken');
-    }
+    if (body.name !== undefined) await requireNameFree(tx, 'resources', r.organisation_id, body.name, id);
     const set: Record<string, unknown> = {};
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     const track = (key: string, column: string, from: unknown, to: unknown) => {

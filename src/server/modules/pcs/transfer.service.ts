@@ -19,6 +19,7 @@ import {
 } from '../../../shared/schemas/pcs';
 import { recordAudit } from '../audit';
 import { writeUpkeep } from './plan.service';
+import { idByName, type NamedTable } from './editing.service';
 
 // Import and export of the plan. JSON: the whole plan but the register of vulnerable people (which
 // has its own, explicit export). CSV: the directory and the resources, as spreadsheets keep them.
@@ -67,8 +68,7 @@ export async function writePlanDocument(tx: Kysely<DB>, org: string, authorName:
   const created: Counts = {};
   const updated: Counts = {};
   const count = (bag: Counts, key: string) => (bag[key] = (bag[key] ?? 0) + 1);
-  const byName = async <T extends 'pcs_risks' | 'pcs_contacts' | 'pcs_alert_means' | 'resources' | 'pcs_sites'>(table: T, name: string) =>
-    (await tx.selectFrom(table as 'pcs_risks').select('id').where('organisation_id', '=', org).where(sql`lower(name)`, '=', name.toLowerCase()).executeTakeFirst())?.id;
+  const byName = (table: NamedTable, name: string) => idByName(tx, table, org, name);
 
   if (doc.upkeep) await writeUpkeep(tx, org, authorName, actor, doc.upkeep);
 

@@ -1,14 +1,12 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { topicOf } from '../../../shared';
-import type { AlertMean, Directory, OncallShift, PlanContact, PlanOverview } from '../../../shared/schemas/pcs';
-import { api, errorMessage } from '../../api/client';
-import { useRealtimeTopic } from '../../api/realtime';
+import { useEffect, useMemo, useState } from 'react';
+import type { AlertMean, OncallShift, PlanContact, PlanOverview } from '../../../shared/schemas/pcs';
+import { api } from '../../api/client';
 import { LiveMessage, RetryAlert } from '../../components/Alert';
 import { TextField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { formatDateTime, formatFull, t } from '../../i18n';
-import { useSession } from '../../session';
 import { AlertMeanDialog, ConfirmAction, ContactDialog, EditArchiveButtons, ManageButton, OncallDialog, shiftRemoveText } from './PlanEditDialogs';
+import { usePlanEditing, usePlanPart } from './usePlanPart';
 import './plan-tabs.css';
 
 type EditState =
@@ -211,29 +209,15 @@ function OncallTable({ shifts, now, manage }: { shifts: OncallShift[]; now: numb
 
 /** Crisis directory (search, on-call badges, phone links), on-call rota and alert means. */
 export function DirectoryTab({ overview, onChanged }: { overview: PlanOverview; onChanged: () => void }) {
-  const session = useSession();
   const canManage = overview.canManage;
-  const [directory, setDirectory] = useState<Directory | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [edit, setEdit] = useState<EditState | null>(null);
-  const [done, setDone] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const [now, setNow] = useState(() => Date.now());
-
-  const load = useCallback(async () => {
-    try {
-      const d = await api('getDirectory');
-      setDirectory(d);
-      setNow(Date.now());
-      setError(null);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data: directory, error, load } = usePlanPart('directory', async () => {
+    const d = await api('getDirectory');
+    setNow(Date.now());
+    return d;
+  });
+  const { edit, done, open, close, saved } = usePlanEditing<EditState>(load, onChanged);
 
   // Shifts start and end while the page stays open: reload now and then.
   useEffect(() => {
@@ -241,27 +225,8 @@ export function DirectoryTab({ overview, onChanged }: { overview: PlanOverview; 
     return () => window.clearInterval(id);
   }, [load]);
 
-  useRealtimeTopic(topicOf('organisation', session.organisation.id), {
-    onEvent: (event) => {
-      if (event.kind === 'plan.changed' && event.part === 'directory') void load();
-    },
-    onResync: () => void load(),
-  });
-
   const q = fold(query.trim());
   const contacts = useMemo(() => (directory?.contacts ?? []).filter((c) => matches(c, q)), [directory, q]);
-
-  function open(state: EditState) {
-    setDone(null);
-    setEdit(state);
-  }
-
-  function saved(message: string) {
-    setEdit(null);
-    setDone(message);
-    void load();
-    onChanged();
-  }
 
   const manage: Manage | null = canManage
     ? {
@@ -378,16 +343,16 @@ export function DirectoryTab({ overview, onChanged }: { overview: PlanOverview; 
         </>
       ) : null}
 
-      {edit?.type === 'contact' ? <ContactDialog contact={edit.contact} onClose={() => setEdit(null)} onSaved={saved} onStale={stale} /> : null}
-      {edit?.type === 'oncall' ? <OncallDialog contacts={directory?.contacts ?? []} onClose={() => setEdit(null)} onSaved={saved} onStale={stale} /> : null}
-      {edit?.type === 'mean' ? <AlertMeanDialog mean={edit.mean} onClose={() => setEdit(null)} onSaved={saved} onStale={stale} /> : null}
+      {edit?.type === 'contact' ? <ContactDialog contact={edit.contact} onClose={close} onSaved={saved} onStale={stale} /> : null}
+      {edit?.type === 'oncall' ? <OncallDialog contacts={directory?.contacts ?? []} onClose={close} onSaved={saved} onStale={stale} /> : null}
+      {edit?.type === 'mean' ? <AlertMeanDialog mean={edit.mean} onClose={close} onSaved={saved} onStale={stale} /> : null}
       {edit?.type === 'archiveContact' ? (
         <ConfirmAction
           title={t('planTabs.dir.archiveTitle', { name: edit.contact.name })}
           text={t('planTabs.dir.archiveText')}
           confirmLabel={t('planTabs.archive')}
           run={() => api('updateContact', { params: { id: edit.contact.id }, body: { archived: true } })}
-          onClose={() => setEdit(null)}
+          onClose={close}
           onDone={() => saved(t('planTabs.dir.done.archived', { name: edit.contact.name }))}
           onStale={stale}
         />
@@ -398,7 +363,7 @@ export function DirectoryTab({ overview, onChanged }: { overview: PlanOverview; 
           text={shiftRemoveText(edit.shift)}
           confirmLabel={t('planTabs.dir.oncall.remove')}
           run={() => api('deleteOncallShift', { params: { id: edit.shift.id } })}
-          onClose={() => setEdit(null)}
+          onClose={close}
           onDone={() => saved(t('planTabs.dir.oncall.done.removed', { name: edit.shift.contactName }))}
           onStale={stale}
         />
@@ -409,7 +374,7 @@ export function DirectoryTab({ overview, onChanged }: { overview: PlanOverview; 
           text={t('planTabs.dir.means.archiveText')}
           confirmLabel={t('planTabs.archive')}
           run={() => api('updateAlertMean', { params: { id: edit.mean.id }, body: { archived: true } })}
-          onClose={() => setEdit(null)}
+          onClose={close}
           onDone={() => saved(t('planTabs.dir.means.done.archived', { name: edit.mean.name }))}
           onStale={stale}
         />

@@ -1,14 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { topicOf } from '../../../shared';
 import type { PlanOverview, ReflexSheet, Risk } from '../../../shared/schemas/pcs';
-import { api, errorMessage } from '../../api/client';
-import { useRealtimeTopic } from '../../api/realtime';
+import { api } from '../../api/client';
 import { LiveMessage, RetryAlert } from '../../components/Alert';
 import { Icon } from '../../components/Icon';
 import { t } from '../../i18n';
-import { useSession } from '../../session';
 import { ConfirmAction, EditArchiveButtons, ManageButton, RiskDialog, SheetDialog } from './PlanEditDialogs';
+import { usePlanEditing, usePlanPart } from './usePlanPart';
 import './plan-tabs.css';
 
 type EditState =
@@ -25,45 +22,9 @@ function sheetsCount(n: number): string {
 
 /** Risks of the plan, each with its reflex sheets (function, ordered steps). */
 export function RisksTab({ overview, onChanged }: { overview: PlanOverview; onChanged: () => void }) {
-  const session = useSession();
   const canManage = overview.canManage;
-  const [risks, setRisks] = useState<Risk[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [edit, setEdit] = useState<EditState | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const r = await api('listRisks');
-      setRisks(r.risks);
-      setError(null);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  useRealtimeTopic(topicOf('organisation', session.organisation.id), {
-    onEvent: (event) => {
-      if (event.kind === 'plan.changed' && event.part === 'risks') void load();
-    },
-    onResync: () => void load(),
-  });
-
-  function open(state: EditState) {
-    setDone(null);
-    setEdit(state);
-  }
-
-  function saved(message: string) {
-    setEdit(null);
-    setDone(message);
-    void load();
-    onChanged();
-  }
+  const { data: risks, error, load } = usePlanPart('risks', async () => (await api('listRisks')).risks);
+  const { edit, done, open, close, saved } = usePlanEditing<EditState>(load, onChanged);
 
   return (
     <div className="plan-tab" data-testid="plan-risks">
@@ -155,15 +116,15 @@ export function RisksTab({ overview, onChanged }: { overview: PlanOverview; onCh
         </ul>
       ) : null}
 
-      {edit?.type === 'risk' ? <RiskDialog risk={edit.risk} onClose={() => setEdit(null)} onSaved={saved} onStale={() => void load()} /> : null}
-      {edit?.type === 'sheet' ? <SheetDialog risk={edit.risk} sheet={edit.sheet} onClose={() => setEdit(null)} onSaved={saved} onStale={() => void load()} /> : null}
+      {edit?.type === 'risk' ? <RiskDialog risk={edit.risk} onClose={close} onSaved={saved} onStale={() => void load()} /> : null}
+      {edit?.type === 'sheet' ? <SheetDialog risk={edit.risk} sheet={edit.sheet} onClose={close} onSaved={saved} onStale={() => void load()} /> : null}
       {edit?.type === 'archiveRisk' ? (
         <ConfirmAction
           title={t('planTabs.risks.archiveTitle', { name: edit.risk.name })}
           text={t('planTabs.risks.archiveText')}
           confirmLabel={t('planTabs.archive')}
           run={() => api('updateRisk', { params: { id: edit.risk.id }, body: { archived: true } })}
-          onClose={() => setEdit(null)}
+          onClose={close}
           onDone={() => saved(t('planTabs.risks.done.archived', { name: edit.risk.name }))}
           onStale={() => void load()}
         />
@@ -174,7 +135,7 @@ export function RisksTab({ overview, onChanged }: { overview: PlanOverview; onCh
           text={t('planTabs.sheets.archiveText')}
           confirmLabel={t('planTabs.archive')}
           run={() => api('updateReflexSheet', { params: { id: edit.sheet.id }, body: { archived: true } })}
-          onClose={() => setEdit(null)}
+          onClose={close}
           onDone={() => saved(t('planTabs.sheets.done.archived', { title: edit.sheet.title }))}
           onStale={() => void load()}
         />

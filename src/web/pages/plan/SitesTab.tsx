@@ -1,59 +1,21 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { topicOf } from '../../../shared';
+import { useMemo } from 'react';
 import { siteKindLabels, siteKinds, type PlanOverview, type Site } from '../../../shared/schemas/pcs';
-import { api, errorMessage } from '../../api/client';
-import { useRealtimeTopic } from '../../api/realtime';
+import { api } from '../../api/client';
 import { Alert, LiveMessage, RetryAlert } from '../../components/Alert';
 import { Icon } from '../../components/Icon';
 import { t } from '../../i18n';
-import { useSession } from '../../session';
 import { PhoneLink } from './DirectoryTab';
 import { ConfirmAction, EditArchiveButtons, SiteDialog } from './PlanEditDialogs';
+import { usePlanEditing, usePlanPart } from './usePlanPart';
 import './plan-tabs.css';
 
 type EditState = { type: 'site'; site: Site | null } | { type: 'archive'; site: Site };
 
 /** Sensitive sites of the plan, grouped by kind; they also make the « Sites sensibles » map layer. */
 export function SitesTab({ overview, onChanged }: { overview: PlanOverview; onChanged: () => void }) {
-  const session = useSession();
   const canManage = overview.canManage;
-  const [sites, setSites] = useState<Site[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [edit, setEdit] = useState<EditState | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const r = await api('listSites');
-      setSites(r.sites);
-      setError(null);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  useRealtimeTopic(topicOf('organisation', session.organisation.id), {
-    onEvent: (event) => {
-      if (event.kind === 'plan.changed' && event.part === 'sites') void load();
-    },
-    onResync: () => void load(),
-  });
-
-  function open(state: EditState) {
-    setDone(null);
-    setEdit(state);
-  }
-
-  function saved(message: string) {
-    setEdit(null);
-    setDone(message);
-    void load();
-    onChanged();
-  }
+  const { data: sites, error, load } = usePlanPart('sites', async () => (await api('listSites')).sites);
+  const { edit, done, open, close, saved } = usePlanEditing<EditState>(load, onChanged);
 
   const groups = useMemo(
     () =>
@@ -133,14 +95,14 @@ export function SitesTab({ overview, onChanged }: { overview: PlanOverview; onCh
         </section>
       ))}
 
-      {edit?.type === 'site' ? <SiteDialog site={edit.site} onClose={() => setEdit(null)} onSaved={saved} onStale={() => void load()} /> : null}
+      {edit?.type === 'site' ? <SiteDialog site={edit.site} onClose={close} onSaved={saved} onStale={() => void load()} /> : null}
       {edit?.type === 'archive' ? (
         <ConfirmAction
           title={t('planTabs.sites.archiveTitle', { name: edit.site.name })}
           text={t('planTabs.sites.archiveText')}
           confirmLabel={t('planTabs.archive')}
           run={() => api('updateSite', { params: { id: edit.site.id }, body: { archived: true } })}
-          onClose={() => setEdit(null)}
+          onClose={close}
           onDone={() => saved(t('planTabs.sites.done.archived', { name: edit.site.name }))}
           onStale={() => void load()}
         />
