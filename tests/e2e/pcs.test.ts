@@ -107,6 +107,17 @@ describe('plan communal de sauvegarde', () => {
 
     // The coordinator engages the vehicle and the shelter from the event page.
     const resources = coord.getByTestId('event-resources');
+    // A resource taken elsewhere while the list is open: refused, saying where.
+    await resources.getByRole('button', { name: 'Engager un moyen' }).click();
+    const engageDialog = coord.getByRole('dialog', { name: 'Engager un moyen' });
+    await engageDialog.getByRole('button', { name: 'Engager Salle du conseil' }).waitFor();
+    const other = await coordApi.call<EventDetail>('POST', '/api/events', { typeId, title: 'Réunion de crise préfecture', severity: 2 });
+    const room = (await coordApi.call<{ resources: Array<{ id: string; name: string }> }>('GET', '/api/resources')).resources.find((r) => r.name === 'Salle du conseil')!;
+    await coordApi.call('POST', `/api/resources/${room.id}/engage`, { eventId: other.id });
+    await engageDialog.getByRole('button', { name: 'Engager Salle du conseil' }).click();
+    await engageDialog.getByText(/Ce moyen est déjà engagé sur « Réunion de crise préfecture » depuis .*, par Camille Coordination : libérez-le d’abord\./).waitFor();
+    await engageDialog.getByRole('button', { name: 'Fermer' }).first().click();
+    await engageDialog.waitFor({ state: 'detached' });
     for (const name of ['Véhicule PM 12', 'Gymnase Jean-Bouin']) {
       await resources.getByRole('button', { name: 'Engager un moyen' }).click();
       const dialog = coord.getByRole('dialog', { name: 'Engager un moyen' });

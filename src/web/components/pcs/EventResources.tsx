@@ -11,7 +11,7 @@ import { SelectField, TextField } from '../Field';
 import { Icon } from '../Icon';
 import { mergeEngaged, overCapacity, resourceKindLabel, sortResources } from './pcsUtils';
 import './pcs.css';
-import { OccupancyDialog, ReleaseDialog } from './ResourceActionDialogs';
+import { elsewhereMessage, OccupancyDialog, ReleaseDialog } from './ResourceActionDialogs';
 
 interface Props {
   event: EventDetail;
@@ -265,7 +265,13 @@ function EngageDialog({ open, eventId, onClose, onEngaged }: { open: boolean; ev
     try {
       onEngaged(await api('engageResource', { params: { id: r.id }, body: { eventId, note: note.trim() } }));
     } catch (err) {
-      setError(err instanceof ApiError && err.code === 'validation_failed' ? (err.fieldErrors.note ?? err.message) : errorMessage(err));
+      setError(
+        err instanceof ApiError && err.code === 'validation_failed'
+          ? (err.fieldErrors.note ?? err.message)
+          : err instanceof ApiError && err.code === 'resource_engaged_elsewhere'
+            ? elsewhereMessage(err)
+            : errorMessage(err),
+      );
       // Someone else engaged it meanwhile (or made it unavailable): the list as it is now.
       if (err instanceof ApiError && (err.code === 'resource_engaged_elsewhere' || err.code === 'resource_unavailable' || err.code === 'resource_already_engaged_here')) void load();
     } finally {

@@ -8,7 +8,17 @@ import { ApiError, api, errorMessage } from '../../api/client';
 import { LiveMessage } from '../Alert';
 import { Dialog } from '../Dialog';
 import { TextField, TextareaField } from '../Field';
-import { t } from '../../i18n';
+import { formatRecent, t } from '../../i18n';
+
+/** Where the resource went: the event's title comes in `details` only to those who see that event. */
+export function elsewhereMessage(err: ApiError): string {
+  const d = (err.details ?? {}) as { eventTitle?: unknown; engagedAt?: unknown; engagedByName?: unknown };
+  if (typeof d.eventTitle !== 'string' || !d.eventTitle) return err.message;
+  if (typeof d.engagedAt === 'string' && typeof d.engagedByName === 'string' && d.engagedByName) {
+    return t('resources.engage.elsewhereSince', { event: d.eventTitle, when: formatRecent(d.engagedAt), name: d.engagedByName });
+  }
+  return t('resources.engage.elsewhere', { event: d.eventTitle });
+}
 
 export function SubmitButton({ formId, busy, label, busyLabel, disabled, danger, testId }: { formId: string; busy: boolean; label: string; busyLabel: string; disabled?: boolean; danger?: boolean; testId?: string }) {
   return (

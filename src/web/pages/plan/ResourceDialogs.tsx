@@ -8,8 +8,8 @@ import { ApiError, api, errorMessage, validate } from '../../api/client';
 import { LiveMessage } from '../../components/Alert';
 import { Dialog } from '../../components/Dialog';
 import { SelectField, TextField, TextareaField } from '../../components/Field';
-import { formatRecent, t, type MessageKey } from '../../i18n';
-import { CancelButton, SubmitButton } from '../../components/pcs/ResourceActionDialogs';
+import { t, type MessageKey } from '../../i18n';
+import { CancelButton, elsewhereMessage, SubmitButton } from '../../components/pcs/ResourceActionDialogs';
 
 export const kindLabelKeys: Record<ResourceKind, MessageKey> = {
   vehicle: 'resources.kind.vehicle',
@@ -161,16 +161,6 @@ interface EngageDialogProps {
 }
 
 const statusOrder = { active: 0, watch: 1, closed: 2 } as const;
-
-/** Where the resource went: the event's title comes in `details` only to those who see that event. */
-function elsewhereMessage(err: ApiError): string {
-  const d = (err.details ?? {}) as { eventTitle?: unknown; engagedAt?: unknown; engagedByName?: unknown };
-  if (typeof d.eventTitle !== 'string' || !d.eventTitle) return err.message;
-  if (typeof d.engagedAt === 'string' && typeof d.engagedByName === 'string' && d.engagedByName) {
-    return t('resources.engage.elsewhereSince', { event: d.eventTitle, when: formatRecent(d.engagedAt), name: d.engagedByName });
-  }
-  return t('resources.engage.elsewhere', { event: d.eventTitle });
-}
 
 export function EngageDialog({ resource, organisationId, onClose, onEngaged, onStale }: EngageDialogProps) {
   const formId = useId();
