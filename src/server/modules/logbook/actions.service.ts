@@ -96,12 +96,13 @@ export async function insertAction(tx: Kysely<DB>, auth: AuthContext, event: Eve
 }
 
 /** After the entry is presented: tells the event's audience about the action, and the organisation's boards to reload. */
-export async function publishAction(services: Services, tx: Kysely<DB>, entryId: string): Promise<void> {
+export async function publishAction(services: Services, tx: Kysely<DB>, entryId: string, o: { boards?: boolean } = {}): Promise<void> {
   const row = await actionsQuery(tx, null).where('a.entry_id', '=', entryId).executeTakeFirst();
   if (!row) return;
   await services.realtime.publish(tx, topicOf('event', row.event_id), { kind: 'action.updated', action: present(row) });
-  // Boards across events (and a parent event's tab) reload what their reader may see.
-  await services.realtime.publish(tx, topicOf('organisation', row.organisation_id), { kind: 'actions.changed' });
+  // Boards across events (and a parent event's tab) reload what their reader may see (once for
+  // several actions written together: `boards: false` on all but the last).
+  if (o.boards !== false) await services.realtime.publish(tx, topicOf('organisation', row.organisation_id), { kind: 'actions.changed' });
 }
 
 function statusFilter<Q extends ReturnType<typeof actionsQuery>>(q: Q, status: string): Q {

@@ -5,13 +5,13 @@ import { can } from '../../../shared/permissions';
 import { topicOf } from '../../../shared/realtime';
 import type { EventReflexSheets, ReflexRun } from '../../../shared/schemas/pcs';
 import { recordAudit } from '../audit';
-import { canManageEvent, lockVisibleEvent, requireVisibleEvent, systemEntry } from '../events';
+import { canManageEvent, lockVisibleEvent, requireVisibleEvent, systemEntry, type EventAccess } from '../events';
 import { appendEntry } from '../logbook/chain';
 import { publishAction } from '../logbook/actions.service';
 import { presentSheet, sheetsQuery } from './plan.service';
 
 /** Runs of an event with their steps (actions) and, for the person asking, which steps they may tick. */
-async function runsOf(services: Services, auth: AuthContext, eventId: string, organisationId: string, access: string): Promise<ReflexRun[]> {
+async function runsOf(services: Services, auth: AuthContext, eventId: string, organisationId: string, access: EventAccess): Promise<ReflexRun[]> {
   const runs = await services.db.selectFrom('pcs_reflex_runs').selectAll().where('event_id', '=', eventId).orderBy('started_at').execute();
   if (runs.length === 0) return [];
   const steps = await services.db
@@ -25,7 +25,7 @@ async function runsOf(services: Services, auth: AuthContext, eventId: string, or
     .where('a.reflex_run_id', 'in', runs.map((r) => r.id))
     .orderBy('a.step_position')
     .execute();
-  const coordinator = !auth.guest && can(auth.user.role, 'events.manage') && canManageEvent(auth, { organisation_id: organisationId }, access as 'write');
+  const coordinator = !auth.guest && can(auth.user.role, 'events.manage') && canManageEvent(auth, { organisation_id: organisationId }, access);
   return runs.map((r) => ({
     id: r.id,
     sheetId: r.sheet_id,
@@ -134,7 +134,7 @@ export async function startReflexSheet(services: Services, auth: AuthContext, ac
       organisationId: e.organisation_id,
       changes: { eventId, sheetId, title: sheet.title, steps: sheet.steps.length },
     });
-    for (const id of entryIds) await publishAction(services, tx, id);
+    for (const [i, id] of entryIds.entries()) await publishAction(services, tx, id, { boards: i === entryIds.length - 1 });
     await services.realtime.publish(tx, topicOf('event', eventId), { kind: 'reflex.started', eventId, sheetId });
     return run.id;
   });
