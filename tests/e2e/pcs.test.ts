@@ -130,6 +130,23 @@ describe('plan communal de sauvegarde', () => {
     await board.waitForFunction(() => document.querySelector('[data-testid="resource-card"][data-resource-name="Véhicule PM 12"]')?.getAttribute('data-status') === 'engaged');
     await board.waitForFunction(() => document.querySelector('[data-testid="resource-card"][data-resource-name="Gymnase Jean-Bouin"]')?.getAttribute('data-status') === 'engaged');
     await card(board, 'Gymnase Jean-Bouin').getByText('Crue du Lez — PCS').waitFor();
+    // The board filters: engaged only, then vehicles, then a search; kept in the page's address.
+    const names = () => board.locator('[data-testid="resource-card"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-resource-name')).sort());
+    await board.locator('.resources-status-filter label', { hasText: 'Engagé' }).click();
+    await board.waitForFunction(() => document.querySelectorAll('[data-testid="resource-card"]').length === 3);
+    expect(await board.getByRole('radio', { name: 'Engagé' }).isChecked()).toBe(true);
+    expect(await names()).toEqual(['Gymnase Jean-Bouin', 'Salle du conseil', 'Véhicule PM 12']);
+    expect(board.url()).toContain('statut=engaged');
+    await board.getByRole('button', { name: 'Véhicules' }).click();
+    await board.waitForFunction(() => document.querySelectorAll('[data-testid="resource-card"]').length === 1);
+    expect(await names()).toEqual(['Véhicule PM 12']);
+    await board.locator('.resources-status-filter label', { hasText: 'Tous' }).click();
+    await board.getByRole('button', { name: 'Tous', exact: true }).click();
+    await board.getByTestId('resources-search').fill('centre technique');
+    await board.waitForFunction(() => document.querySelectorAll('[data-testid="resource-card"]').length === 4);
+    expect(await names()).toEqual(['Barrières de crue (lot de 40)', 'Fourgon logistique 3', 'Groupe électrogène 60 kVA', 'Équipe d’intervention technique'].sort());
+    await board.getByTestId('resources-search').fill('');
+    await card(board, 'Véhicule PM 12').waitFor();
 
     // The shelter takes in 37 people; the map shows it with its occupancy.
     await resources.getByRole('button', { name: 'Occupation de Gymnase Jean-Bouin' }).click();
