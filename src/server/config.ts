@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MAP_LAYER_MAX_BYTES } from '../shared/schemas/map';
+import { iceServerSchema, type IceServer } from '../shared/schemas/visio';
 
 const bool = (name: string) =>
   z
@@ -55,6 +56,29 @@ const envSchema = z.object({
   MAP_BACKGROUND_ATTRIBUTION: z.string().max(300).optional(),
   /** Wait for a remote WFS or WMS service, relayed by the server. */
   MAP_REMOTE_TIMEOUT_MS: z.coerce.number({ message: 'MAP_REMOTE_TIMEOUT_MS attend un nombre de millisecondes' }).int().min(500).max(120_000).default(10_000),
+  /** ICE servers of the virtual rooms (STUN, TURN with fixed credentials), as JSON; none: works on one network. */
+  VISIO_ICE_SERVERS: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'VISIO_ICE_SERVERS attend du JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(iceServerSchema, { message: 'VISIO_ICE_SERVERS attend une liste JSON de serveurs ICE, par exemple [{"urls":"stun:stun.exemple.fr:3478"}]' }))
+    .default([]),
+  /** TURN with time-limited credentials (coturn's use-auth-secret): the shared secret and the turn: addresses. */
+  VISIO_TURN_SECRET: z.string().min(16, { message: 'VISIO_TURN_SECRET attend au moins 16 caractères' }).optional(),
+  VISIO_TURN_URLS: z
+    .string()
+    .regex(/^(turns?:[^,\s]+)(,\s*turns?:[^,\s]+)*$/, { message: 'VISIO_TURN_URLS attend des adresses turn: ou turns: séparées par des virgules' })
+    .optional(),
+  VISIO_TURN_TTL_HOURS: z.coerce.number().int().min(1).max(72).default(12),
+  VISIO_MAX_PARTICIPANTS: z.coerce.number({ message: 'VISIO_MAX_PARTICIPANTS attend un nombre' }).int().min(2).max(50).default(8),
+  /** How long a participant whose connection dropped keeps its place before it is counted out. */
+  VISIO_RECONNECT_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
 });
 
 export type Config = Readonly<{
@@ -87,6 +111,14 @@ export type Config = Readonly<{
   mapBackgroundUrl: string | undefined;
   mapBackgroundAttribution: string | undefined;
   mapRemoteTimeoutMs: number;
+  visio: Readonly<{
+    iceServers: IceServer[];
+    turnSecret: string | undefined;
+    turnUrls: string[];
+    turnTtlSeconds: number;
+    maxParticipants: number;
+    reconnectGraceMs: number;
+  }>;
 }>;
 
 export class ConfigError extends Error {
@@ -109,6 +141,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  if (!e.VISIO_TURN_SECRET !== !e.VISIO_TURN_URLS) {
+    throw new ConfigError(['VISIO_TURN_SECRET et VISIO_TURN_URLS vont ensemble : le secret partagé du serveur TURN et ses adresses turn:']);
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -137,5 +172,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mapBackgroundUrl: e.MAP_BACKGROUND_URL,
     mapBackgroundAttribution: e.MAP_BACKGROUND_ATTRIBUTION,
     mapRemoteTimeoutMs: e.MAP_REMOTE_TIMEOUT_MS,
+    visio: Object.freeze({
+      iceServers: e.VISIO_ICE_SERVERS,
+      turnSecret: e.VISIO_TURN_SECRET,
+      turnUrls: e.VISIO_TURN_URLS ? e.VISIO_TURN_URLS.split(',').map((u) => u.trim()) : [],
+      turnTtlSeconds: e.VISIO_TURN_TTL_HOURS * 3600,
+      maxParticipants: e.VISIO_MAX_PARTICIPANTS,
+      reconnectGraceMs: e.VISIO_RECONNECT_GRACE_SECONDS * 1000,
+    }),
   });
 }

@@ -17,3 +17,4 @@ export * from './schemas/rights';
 export * from './schemas/situation';
 export * from './schemas/actions';
 export * from './schemas/map';
+export * from './schemas/visio';

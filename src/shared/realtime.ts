@@ -7,6 +7,7 @@ import { situationVersionSchema } from './schemas/situation';
 import { actionSchema } from './schemas/actions';
 import { perimeterSchema } from './schemas/map';
 import { resourceSchema } from './schemas/pcs';
+import { visioMediaSchema, visioMessageSchema, visioParticipantSchema, visioSignalDataSchema, visioLeaveReasons } from './schemas/visio';
 
 /**
  * Topics are strings "<kind>:<id>": `organisation:<orgId>` (members only: accounts changed...),
@@ -84,6 +85,8 @@ export const realtimeEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('resource.updated'), eventId: uuidSchema, resource: resourceSchema }),
   /** On `event:<id>`: a reflex sheet was started in the event (its steps are the event's actions). */
   z.object({ kind: z.literal('reflex.started'), eventId: uuidSchema, sheetId: uuidSchema }),
+  /** On `event:<id>`: a message of the event's virtual room chat, new or just copied into the main courante. */
+  z.object({ kind: z.literal('visio.message'), message: visioMessageSchema }),
   /** On `campaign:<id>` (members of the prefecture that runs it): a campaign created or changed. */
   z.object({ kind: z.literal('campaign.updated'), campaign: campaignSummarySchema }),
   /** On `campaign:<id>`: a declaration submitted or corrected. */
@@ -100,6 +103,15 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('subscribe'), topic: topicSchema, since: z.number().int().min(0).optional() }),
   z.strictObject({ type: z.literal('unsubscribe'), topic: topicSchema }),
   z.strictObject({ type: z.literal('ping'), id: z.number().int().optional() }),
+  /**
+   * Virtual room of an event (WebRTC mesh): join it (again after a reconnection, with the same
+   * `participantId`), leave it, say what one sends, relay an offer / answer / ICE candidate to
+   * one other participant. The server never sees media.
+   */
+  z.strictObject({ type: z.literal('visio.join'), eventId: uuidSchema, participantId: uuidSchema, media: visioMediaSchema }),
+  z.strictObject({ type: z.literal('visio.leave'), eventId: uuidSchema }),
+  z.strictObject({ type: z.literal('visio.media'), eventId: uuidSchema, media: visioMediaSchema }),
+  z.strictObject({ type: z.literal('visio.signal'), eventId: uuidSchema, to: uuidSchema, data: visioSignalDataSchema }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
@@ -117,6 +129,17 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('presence'), topic: z.string(), viewers: z.array(z.object({ userId: z.string(), name: z.string() })) }),
   /** The session ended (logout, logout everywhere, disabled account, expiry): the socket closes. */
   z.object({ type: z.literal('session.ended'), reason: z.enum(sessionEndReasons) }),
+  /**
+   * In the room: who is there (`resumed`: the participant came back within its grace period; the
+   * media connections still up are kept). The newcomer calls each of `peers`.
+   */
+  z.object({ type: z.literal('visio.joined'), eventId: z.string(), self: visioParticipantSchema, peers: z.array(visioParticipantSchema), resumed: z.boolean() }),
+  /** Someone joined, changed what they send, lost or got back their connection, or left. */
+  z.object({ type: z.literal('visio.peer'), eventId: z.string(), op: z.enum(['joined', 'updated', 'left']), participant: visioParticipantSchema }),
+  z.object({ type: z.literal('visio.signal'), eventId: z.string(), from: z.string(), data: visioSignalDataSchema }),
+  /** Out of the room: left, or put out (access withdrawn, guest link revoked, event closed). */
+  z.object({ type: z.literal('visio.left'), eventId: z.string(), reason: z.enum(visioLeaveReasons) }),
+  z.object({ type: z.literal('visio.error'), eventId: z.string(), code: z.string(), message: z.string() }),
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;
 

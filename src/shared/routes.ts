@@ -141,6 +141,7 @@ import {
   updateSiteBodySchema,
   planItemSchema,
 } from './schemas/pcs';
+import { copyVisioMessageResultSchema, createVisioMessageBodySchema, visioMessageParamsSchema, visioMessageSchema, visioRoomSchema } from './schemas/visio';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -983,6 +984,36 @@ export const routes = {
     summary: 'Démarrer une fiche réflexe : ses étapes deviennent des actions de l’événement, confiées à sa fonction',
     params: reflexSheetParamsSchema,
     response: reflexRunSchema,
+  },
+
+  // ---- salle virtuelle (visio) of an event; its signalling goes over the realtime WebSocket ----
+  getVisioRoom: {
+    method: 'GET',
+    path: '/api/events/:id/visio',
+    access: perm('events.read'),
+    guest: 'read',
+    summary: 'La salle virtuelle d’un événement : serveurs ICE, participants, derniers messages',
+    params: idParamsSchema,
+    response: visioRoomSchema,
+  },
+  postVisioMessage: {
+    method: 'POST',
+    path: '/api/events/:id/visio/messages',
+    access: perm('events.read'),
+    guest: 'read',
+    summary: 'Écrire dans la discussion de la salle virtuelle',
+    params: idParamsSchema,
+    body: createVisioMessageBodySchema,
+    response: visioMessageSchema,
+  },
+  copyVisioMessage: {
+    method: 'POST',
+    path: '/api/events/:id/visio/messages/:messageId/entry',
+    access: perm('logbook.write'),
+    guest: 'write',
+    summary: 'Copier un message de la discussion dans la main courante (une entrée)',
+    params: visioMessageParamsSchema,
+    response: copyVisioMessageResultSchema,
   },
 
   // ---- collecte (campaigns of a prefecture, declarations of the communes) ----

@@ -123,6 +123,7 @@ const validBodies: { [K in BodyRouteId]: (c: Ctx, o: OrgFixture) => Promise<Body
   updateContact: async () => ({ phoneAlt: '06 00 00 00 00' }),
   createOncallShift: async (c, o) => ({ contactId: (await freshContact(c, o)).id, line: 'Astreinte technique', startsAt: '2026-12-07T06:00:00Z', endsAt: '2026-12-14T06:00:00Z' }),
   createAlertMean: async () => ({ name: `Automate ${suffix()}`, rules: 'Sur ordre du maire' }),
+  postVisioMessage: async () => ({ body: 'Point de situation à 14 h : la digue tient.' }),
   updateAlertMean: async () => ({ coverage: 'Toute la commune' }),
   createSite: async () => ({ name: `École ${suffix()}`, kind: 'school', position: { lon: 3.88, lat: 43.61 }, capacity: 200 }),
   updateSite: async () => ({ capacity: 220, notes: 'Accès par la rue arrière' }),
@@ -179,6 +180,17 @@ async function freshVulnerable(c: Ctx, o: OrgFixture): Promise<{ id: string; ful
 }
 
 /** A risk of `o` with one reflex sheet (function of `o`), and a fresh event about it. */
+/** A message of the virtual room of a fresh event of `o`. */
+async function freshVisioMessage(c: Ctx, o: OrgFixture): Promise<{ eventId: string; messageId: string }> {
+  const ev = await freshEvent(c, o);
+  const { id } = await c.db
+    .insertInto('visio_messages')
+    .values({ event_id: ev.id, author_id: o.users.coordinator.id, author_name: 'Coordinateur', body: `Message confidentiel ${suffix()}` })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { eventId: ev.id, messageId: id };
+}
+
 async function freshSheet(c: Ctx, o: OrgFixture): Promise<{ riskId: string; sheetId: string; eventId: string; title: string }> {
   const title = `Fiche confidentielle ${suffix()}`;
   const { id: riskId } = await c.db.insertInto('pcs_risks').values({ organisation_id: o.org.id, name: `Risque ${suffix()}` }).returning('id').executeTakeFirstOrThrow();
@@ -550,6 +562,12 @@ const requestFor: Record<RouteId, (c: Ctx, o: OrgFixture) => Promise<Req>> = {
     const s = await freshSheet(c, o);
     return { params: { id: s.eventId, sheetId: s.sheetId } };
   },
+  getVisioRoom: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id } }),
+  postVisioMessage: async (c, o) => ({ params: { id: (await freshEvent(c, o)).id }, body: await validBodies.postVisioMessage(c, o) }),
+  copyVisioMessage: async (c, o) => {
+    const m = await freshVisioMessage(c, o);
+    return { params: { id: m.eventId, messageId: m.messageId } };
+  },
 };
 
 function urlOf(def: RouteDef, req: Req): string {
@@ -753,6 +771,7 @@ interface Cross {
   aEngaged: Awaited<ReturnType<typeof freshResource>>;
   aVulnerable: Awaited<ReturnType<typeof freshVulnerable>>;
   aSheet: Awaited<ReturnType<typeof freshSheet>>;
+  aVisio: Awaited<ReturnType<typeof freshVisioMessage>>;
   aContact: Awaited<ReturnType<typeof freshContact>>;
   aAlertMean: Awaited<ReturnType<typeof freshNamed>>;
   aSite: Awaited<ReturnType<typeof freshNamed>>;
@@ -1210,6 +1229,15 @@ const crossOrgCases: Record<RouteId, (x: Cross) => Promise<void>> = {
   updateSite: async (x) => void expectError(await send(c.t.app, await x.asB(), 'PATCH', `/api/plan/sites/${x.aSite.id}`, { json: { notes: 'Par B' } }), 'not_found'),
   getEventReflexSheets: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aSheet.eventId}/reflex-sheets`), 'not_found'),
   startReflexSheet: async (x) => void expectError(await send(c.t.app, await x.asB(), 'POST', `/api/events/${x.aSheet.eventId}/reflex-sheets/${x.aSheet.sheetId}/start`), 'not_found'),
+  getVisioRoom: async (x) => void expectError(await send(c.t.app, await x.asB(), 'GET', `/api/events/${x.aVisio.eventId}/visio`), 'not_found'),
+  postVisioMessage: async (x) => void expectError(await send(c.t.app, await x.asB(), 'POST', `/api/events/${x.aVisio.eventId}/visio/messages`, { json: { body: 'Écrit par B' } }), 'not_found'),
+  copyVisioMessage: async (x) => {
+    const s = await x.asB();
+    expectError(await send(c.t.app, s, 'POST', `/api/events/${x.aVisio.eventId}/visio/messages/${x.aVisio.messageId}/entry`), 'not_found');
+    // A's message through B's own event: unknown too.
+    const bEvent = await freshEvent(c, c.B);
+    expectError(await send(c.t.app, s, 'POST', `/api/events/${bEvent.id}/visio/messages/${x.aVisio.messageId}/entry`), 'not_found');
+  },
 };
 
 /** B's administrator calls a route of its own plan: success, and nothing of A in the answer. */
@@ -1286,6 +1314,7 @@ async function snapshotOf(orgId: string) {
     mapLayers: await db.selectFrom('map_layers').selectAll().where('organisation_id', '=', orgId).orderBy('id').execute(),
     mapLayerData: await db.selectFrom('map_layer_data').select(['layer_id', 'sha256']).where('layer_id', 'in', db.selectFrom('map_layers').select('id').where('organisation_id', '=', orgId)).orderBy('layer_id').execute(),
     perimeters: await db.selectFrom('event_perimeters').selectAll().where('organisation_id', '=', orgId).orderBy('id').execute(),
+    visioMessages: await db.selectFrom('visio_messages').selectAll().where('event_id', 'in', db.selectFrom('events').select('id').where('organisation_id', '=', orgId)).orderBy('id').execute(),
     pcs: await Promise.all(
       (['pcs_plans', 'pcs_risks', 'pcs_reflex_sheets', 'pcs_reflex_runs', 'pcs_contacts', 'pcs_oncall_shifts', 'pcs_alert_means', 'resources', 'pcs_sites', 'pcs_vulnerable_people'] as const).map((t) =>
         db.selectFrom(t).selectAll().where('organisation_id', '=', orgId).orderBy('organisation_id').execute(),
@@ -1340,10 +1369,12 @@ describe('cross-organisation isolation', () => {
     const aEngaged = await freshResource(c, c.A, { engaged: true, kind: 'shelter' });
     const aVulnerable = await freshVulnerable(c, c.A);
     const aSheet = await freshSheet(c, c.A);
+    const aVisio = await freshVisioMessage(c, c.A);
     const aContact = await freshContact(c, c.A);
     const aAlertMean = await freshNamed(c, c.A, 'pcs_alert_means');
     const aSite = await freshNamed(c, c.A, 'pcs_sites');
     x = {
+      aVisio,
       aContact,
       aAlertMean,
       aSite,

@@ -132,6 +132,8 @@ export interface RowCounts {
   resources: number;
   pcs_sites: number;
   pcs_vulnerable_people: number;
+  visio_participants: number;
+  visio_messages: number;
 }
 
 /** Row counts of every table a request could write. */
@@ -178,7 +180,9 @@ export async function countRows(db: Kysely<DB>): Promise<RowCounts> {
            (SELECT count(*) FROM pcs_alert_means)::int AS pcs_alert_means,
            (SELECT count(*) FROM resources)::int AS resources,
            (SELECT count(*) FROM pcs_sites)::int AS pcs_sites,
-           (SELECT count(*) FROM pcs_vulnerable_people)::int AS pcs_vulnerable_people`.execute(db);
+           (SELECT count(*) FROM pcs_vulnerable_people)::int AS pcs_vulnerable_people,
+           (SELECT count(*) FROM visio_participants)::int AS visio_participants,
+           (SELECT count(*) FROM visio_messages)::int AS visio_messages`.execute(db);
   return r.rows[0];
 }
 

@@ -585,6 +585,41 @@ export interface PcsVulnerablePeopleTable {
   updated_at: Updated;
 }
 
+export interface VisioParticipantsTable {
+  id: string;
+  event_id: string;
+  user_id: string;
+  author_id: string | null;
+  guest_id: string | null;
+  session_id: string;
+  name: string;
+  instance_id: string;
+  media: Json<{ audio: boolean; video: boolean; screen: boolean }>;
+  joined_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  disconnected_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  left_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  left_reason: string | null;
+}
+
+export interface VisioMessagesTable {
+  id: Generated<string>;
+  event_id: string;
+  author_id: string | null;
+  guest_id: string | null;
+  author_name: string;
+  body: string;
+  created_at: CreatedAt;
+  entry_id: string | null;
+  copied_by_name: string | null;
+}
+
+export interface VisioSignalsTable {
+  id: Generated<string>;
+  payload: Json;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   departments: DepartmentsTable;
   communes: CommunesTable;
@@ -633,6 +668,9 @@ export interface DB {
   resources: ResourcesTable;
   pcs_sites: PcsSitesTable;
   pcs_vulnerable_people: PcsVulnerablePeopleTable;
+  visio_participants: VisioParticipantsTable;
+  visio_messages: VisioMessagesTable;
+  visio_signals: VisioSignalsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

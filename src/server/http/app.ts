@@ -32,6 +32,7 @@ import { collectionHandlers, canSubscribeCampaign, DetectionRefresher, OverviewC
 import { onboardingHandlers } from '../modules/onboarding';
 import { mapHandlers } from '../modules/map';
 import { pcsHandlers } from '../modules/pcs';
+import { visioHandlers, VisioRooms } from '../modules/visio';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -56,6 +57,7 @@ export const allHandlers: RouteHandlers = {
   ...onboardingHandlers,
   ...mapHandlers,
   ...pcsHandlers,
+  ...visioHandlers,
 };
 
 /** Routes a user who must change a temporary password may still call. */
@@ -71,6 +73,7 @@ export interface App {
   app: FastifyInstance;
   services: Services;
   hub: RealtimeHub;
+  rooms: VisioRooms;
 }
 
 export async function buildApp(config: Config, database: Database, opts: { logger?: boolean } = {}): Promise<App> {
@@ -110,6 +113,10 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     const t = parseTopic(topic);
     if (t?.kind === 'campaign') services.caches.overview.invalidate(t.id);
   });
+  // The virtual rooms: the `visio.*` frames of the realtime connections (WebRTC signalling).
+  const rooms = new VisioRooms(services, app.log);
+  hub.setRoomHandler(rooms);
+  app.addHook('onReady', async () => rooms.start());
   const refresher = new DetectionRefresher(services, app.log, config.detectionRefreshDelayMs);
   services.jobs.detection = refresher;
   app.addHook('onReady', async () => refresher.start());
@@ -265,9 +272,10 @@ export async function buildApp(config: Config, database: Database, opts: { logge
 
   app.addHook('onClose', async () => {
     await refresher.stop();
+    await rooms.stop();
     await hub.stop();
   });
-  return { app, services, hub };
+  return { app, services, hub, rooms };
 }
 
 const emptyObject = z.strictObject({});

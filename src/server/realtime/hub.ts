@@ -9,6 +9,7 @@ import {
   clientFrameSchema,
   parseTopic,
   WS_CLOSE_SESSION_ENDED,
+  type ClientFrame,
   type RealtimeEvent,
   type ServerFrame,
   type SessionEndReason,
@@ -54,8 +55,27 @@ interface Subscription {
   buffer: Notification[];
 }
 
+/** What a frame handler (the virtual rooms) sees of a connection. */
+export interface RealtimeClientHandle {
+  readonly id: string;
+  readonly auth: AuthContext;
+  send(frame: ServerFrame): void;
+}
+
+export type RoomClientFrame = Extract<ClientFrame, { type: `visio.${string}` }>;
+
+/** Handles the `visio.*` frames of the connections (signalling of the virtual rooms). */
+export interface RoomFrameHandler {
+  onFrame(client: RealtimeClientHandle, frame: RoomClientFrame): Promise<void>;
+  /** The connection is gone: `reason` when its session ended (logout, revoked link...), null when it dropped. */
+  onDetach(client: RealtimeClientHandle, reason: SessionEndReason | null): void;
+  /** Access to events may have been withdrawn: re-check the local participants. */
+  recheck(): Promise<void>;
+}
+
 interface Connection {
   id: string;
+  handle: RealtimeClientHandle;
   socket: WebSocket;
   auth: AuthContext;
   subs: Map<string, Subscription>;
@@ -79,6 +99,7 @@ export class RealtimeHub {
   private readonly publishedListeners: Array<(topic: string) => void> = [];
   private timers: NodeJS.Timeout[] = [];
   private started = false;
+  private rooms: RoomFrameHandler | null = null;
 
   constructor(
     private readonly database: Database,
@@ -91,6 +112,16 @@ export class RealtimeHub {
     this.policies.set(kind, opts.guests ? policy : async (auth, id, db) => !auth.guest && (await policy(auth, id, db)));
     if (opts.presence) this.presenceKinds.add(kind);
     if (opts.guests) this.guestKinds.add(kind);
+  }
+
+  /** The handler of the `visio.*` frames (one per hub). */
+  setRoomHandler(handler: RoomFrameHandler): void {
+    this.rooms = handler;
+  }
+
+  /** This server instance, as named in the control messages. */
+  get instance(): string {
+    return this.instanceId;
   }
 
   async start(): Promise<void> {
@@ -177,7 +208,8 @@ export class RealtimeHub {
   }
 
   attach(socket: WebSocket, auth: AuthContext): void {
-    const conn: Connection = { id: randomUUID(), socket, auth, subs: new Map(), alive: true };
+    const id = randomUUID();
+    const conn: Connection = { id, socket, auth, subs: new Map(), alive: true, handle: { id, auth, send: (f) => this.send(conn, f) } };
     this.connections.add(conn);
     socket.on('pong', () => (conn.alive = true));
     socket.on('message', (data, isBinary) => {
@@ -194,10 +226,11 @@ export class RealtimeHub {
     this.send(conn, { type: 'hello', sessionExpiresAt: auth.expiresAt.toISOString() });
   }
 
-  private detach(conn: Connection): void {
+  private detach(conn: Connection, reason: SessionEndReason | null = null): void {
     if (conn.expiry) clearTimeout(conn.expiry);
     if (!this.connections.delete(conn)) return;
     for (const topic of conn.subs.keys()) this.removeFromTopic(conn, topic);
+    this.rooms?.onDetach(conn.handle, reason);
   }
 
   private removeFromTopic(conn: Connection, topic: string): void {
@@ -306,6 +339,12 @@ export class RealtimeHub {
         return this.send(conn, { type: 'unsubscribed', topic: frame.topic });
       case 'subscribe':
         return this.subscribe(conn, frame.topic, frame.since);
+      case 'visio.join':
+      case 'visio.leave':
+      case 'visio.media':
+      case 'visio.signal':
+        if (!this.rooms) return this.send(conn, { type: 'error', code: 'validation_failed', message: errorMessages.validation_failed });
+        return this.rooms.onFrame(conn.handle, frame);
       default: {
         const never: never = frame;
         return never;
@@ -463,12 +502,13 @@ export class RealtimeHub {
         this.send(conn, { type: 'error', code: 'not_found', message: errorMessages.not_found, topic });
       }
     }
+    await this.rooms?.recheck();
   }
 
   private endConnection(conn: Connection, reason: SessionEndReason): void {
     this.send(conn, { type: 'session.ended', reason });
     conn.socket.close(WS_CLOSE_SESSION_ENDED, reason.slice(0, 100));
-    this.detach(conn);
+    this.detach(conn, reason);
   }
 
   private heartbeat(): void {

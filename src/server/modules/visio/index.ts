@@ -1,0 +1,2 @@
+export { visioHandlers } from './visio.routes';
+export { VisioRooms, formatDuration, type VisioTraffic } from './rooms';
