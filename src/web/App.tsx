@@ -27,6 +27,7 @@ const CampaignsPage = lazy(() => import('./pages/collecte/Collecte').then((m) =>
 const CampaignFormPage = lazy(() => import('./pages/collecte/CampaignForm').then((m) => ({ default: m.CampaignFormPage })));
 const ContactsPage = lazy(() => import('./pages/collecte/Contacts').then((m) => ({ default: m.ContactsPage })));
 const ReportPage = lazy(() => import('./pages/collecte/Report').then((m) => ({ default: m.ReportPage })));
+const VisioPage = lazy(() => import('./pages/visio/VisioPage').then((m) => ({ default: m.VisioPage })));
 const PlanPage = lazy(() => import('./pages/plan/PlanPage').then((m) => ({ default: m.PlanPage })));
 const MapLayersPage = lazy(() => import('./pages/admin/MapLayers').then((m) => ({ default: m.MapLayersPage })));
 const RightsPage = lazy(() => import('./pages/admin/Rights').then((m) => ({ default: m.RightsPage })));
@@ -108,6 +109,14 @@ export function AppRoutes() {
           element={
             <RequirePermission permission="events.read">
               <EventPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="evenements/:id/salle"
+          element={
+            <RequirePermission permission="events.read">
+              <VisioPage />
             </RequirePermission>
           }
         />

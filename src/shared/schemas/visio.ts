@@ -82,9 +82,12 @@ export const visioMessageParamsSchema = z.strictObject({ id: uuidSchema, message
 /** An SDP description or an ICE candidate, relayed as is to one other participant of the room. */
 export const visioSignalDataSchema = z.union([
   z.strictObject({
+    /** The sender's media connection this belongs to: a new one (page reloaded, link rebuilt) replaces the old at the receiver. */
+    link: uuidSchema.optional(),
     description: z.strictObject({ type: z.enum(['offer', 'answer']), sdp: z.string().max(60_000) }),
   }),
   z.strictObject({
+    link: uuidSchema.optional(),
     candidate: z
       .strictObject({
         candidate: z.string().max(2000),

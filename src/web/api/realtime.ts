@@ -61,8 +61,20 @@ export function defaultRealtimeUrl(): string {
   return `${proto}//${window.location.host}${REALTIME_PATH}`;
 }
 
+/** Frames of the virtual rooms (WebRTC signalling), sent and received over this connection. */
+export type RoomServerFrame = Extract<ServerFrame, { type: `visio.${string}` }>;
+export type RoomClientFrame = Extract<ClientFrame, { type: `visio.${string}` }>;
+
+/** A virtual room riding on the connection: told when it opens (to join again), drops, and of its frames. */
+export interface RoomChannel {
+  onOpen(): void;
+  onDown(): void;
+  onFrame(frame: RoomServerFrame): void;
+}
+
 export class RealtimeClient {
   private ws: WebSocket | null = null;
+  private readonly rooms = new Set<RoomChannel>();
   private readonly topics = new Map<string, TopicState>();
   private readonly statusListeners = new Set<(s: RealtimeStatus) => void>();
   private _status: RealtimeStatus = 'idle';
@@ -128,6 +140,20 @@ export class RealtimeClient {
     };
   }
 
+  /** Attaches a virtual room: `onOpen` now if connected, and after every reconnection. */
+  attachRoom(channel: RoomChannel): () => void {
+    this.rooms.add(channel);
+    if (this._status === 'connected') channel.onOpen();
+    return () => {
+      this.rooms.delete(channel);
+    };
+  }
+
+  /** Sends a room frame; false when the connection is down (the room joins again when it is back). */
+  sendRoom(frame: RoomClientFrame): boolean {
+    return this.send(frame);
+  }
+
   /** Last sequence number seen on a topic (tests, diagnostics). */
   lastSeq(topic: string): number | null {
     return this.topics.get(topic)?.lastSeq ?? null;
@@ -179,6 +205,7 @@ export class RealtimeClient {
       this.attempt = 0;
       this.setStatus('connected');
       for (const [topic, state] of this.topics) this.sendSubscribe(topic, state);
+      for (const room of [...this.rooms]) room.onOpen();
       if (this.pingTimer) clearInterval(this.pingTimer);
       this.pingTimer = setInterval(() => this.send({ type: 'ping' }), this.opts.pingIntervalMs);
     };
@@ -210,6 +237,7 @@ export class RealtimeClient {
       this.ws = null;
       if (this.pingTimer) clearInterval(this.pingTimer);
       this.pingTimer = null;
+      for (const room of [...this.rooms]) room.onDown();
       if (ev.code === WS_CLOSE_SESSION_ENDED) {
         this.sessionEnded('closed');
         return;
@@ -329,6 +357,13 @@ export class RealtimeClient {
           }
         }
         console.warn('[vigie] erreur temps réel', frame.code, frame.message);
+        return;
+      case 'visio.joined':
+      case 'visio.peer':
+      case 'visio.signal':
+      case 'visio.left':
+      case 'visio.error':
+        for (const room of [...this.rooms]) room.onFrame(frame);
         return;
       default:
         return;

@@ -34,6 +34,13 @@ const paths = {
   paperclip: 'M20 11.5 12 19.5a5 5 0 0 1-7-7l8.5-8.5a3.5 3.5 0 0 1 5 5L10 17.5a2 2 0 0 1-3-3l7.5-7.5',
   list: 'M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01',
   map: 'M3 6l6-3 6 3 6-3v15l-6 3-6-3-6 3zM9 3v15M15 6v15',
+  video: 'M3 7h12v10H3zM15 10.5 21 7v10l-6-3.5',
+  videoOff: 'M3 7h12v10H3zM15 10.5 21 7v10l-6-3.5M2 3l20 18',
+  mic: 'M12 3a3 3 0 0 1 3 3v6a3 3 0 0 1-6 0V6a3 3 0 0 1 3-3zM5 11a7 7 0 0 0 14 0M12 18v3',
+  micOff: 'M12 3a3 3 0 0 1 3 3v6a3 3 0 0 1-6 0V6a3 3 0 0 1 3-3zM5 11a7 7 0 0 0 14 0M12 18v3M3 3l18 18',
+  screen: 'M3 4h18v12H3zM8 20h8M12 16v4',
+  phoneOff: 'M4 15c5-4 11-4 16 0l-2 3-3-1v-2c-2-.6-4-.6-6 0v2l-3 1z',
+  chat: 'M4 4h16v12H9l-5 4z',
 } as const;
 
 export type IconName = keyof typeof paths;

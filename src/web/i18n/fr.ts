@@ -4,6 +4,7 @@
 
 import { fr_plan } from './fr-plan';
 import { fr_pcs_event } from './fr-pcs-event';
+import { fr_visio } from './fr-visio';
 import { fr_plan_tabs } from './fr-plan-tabs';
 
 export const fr = {
@@ -11,6 +12,8 @@ export const fr = {
   ...fr_plan,
   ...fr_pcs_event,
   ...fr_plan_tabs,
+  // Salle virtuelle of an event (./fr-visio.ts).
+  ...fr_visio,
   // Application
   'app.name': 'Vigie',
   'app.tagline': 'Gestion de crise pour les collectivités',

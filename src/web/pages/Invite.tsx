@@ -88,9 +88,11 @@ export function InvitePage() {
     try {
       const session = await api('guestJoin', { body: v.data });
       // The link stays valid for other guests, but not in this tab's address bar and history.
+      // A link to the room (/invite?salle#…) opens the event's virtual room, else the event.
+      const toRoom = new URLSearchParams(window.location.search).has('salle');
       window.history.replaceState(null, '', '/invite');
       setSession(session);
-      navigate(`/evenements/${session.guest?.eventId ?? info?.eventId ?? ''}`, { replace: true });
+      navigate(`/evenements/${session.guest?.eventId ?? info?.eventId ?? ''}${toRoom ? '/salle' : ''}`, { replace: true });
     } catch (err) {
       setBusy(false);
       if (err instanceof ApiError && ['guest_link_invalid', 'guest_link_expired', 'guest_link_revoked'].includes(err.code)) setProblem(problemOf(err));

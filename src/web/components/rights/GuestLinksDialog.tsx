@@ -71,6 +71,10 @@ function CreatedLink({ url, link, event, onDone }: { url: string; link: GuestLin
   const id = useId();
   const { copied, copy: copyText, inputRef } = useCopy();
   const copy = () => copyText(url);
+  const roomCopy = useCopy();
+  const roomId = useId();
+  // The same invitation, opening the event's virtual room at once.
+  const roomUrl = url.replace('/invite#', '/invite?salle#');
 
   const access = link.access === 'write' ? t('guests.mail.accessWrite') : t('guests.mail.accessRead');
   const subject = t('guests.mail.subject', { title: event.title });
@@ -93,6 +97,16 @@ function CreatedLink({ url, link, event, onDone }: { url: string; link: GuestLin
           <Icon name="share" size={18} />
           {t('guests.mail.send')}
         </a>
+      </div>
+      <label htmlFor={roomId} className="field__label">
+        {t('visio.guestRoomLink')}
+      </label>
+      <div className="guest-link-created__row">
+        <input ref={roomCopy.inputRef} id={roomId} className="input" readOnly value={roomUrl} data-testid="guest-room-url" onFocus={(e) => e.currentTarget.select()} spellCheck={false} />
+        <button type="button" className="button button--secondary" onClick={() => void roomCopy.copy(roomUrl)}>
+          <Icon name={roomCopy.copied ? 'check' : 'copy'} size={18} />
+          <span aria-live="polite">{roomCopy.copied ? t('action.copied') : t('action.copy')}</span>
+        </button>
       </div>
       <Alert tone="warning">{t('guests.onceWarning')}</Alert>
       <div className="button-row">

@@ -16,7 +16,7 @@ export function GuestShell() {
   const location = useLocation();
   const guest = session.guest;
   if (!guest) return null;
-  if (!matchPath('/evenements/:id', location.pathname)) return <Navigate to={`/evenements/${guest.eventId}`} replace />;
+  if (!matchPath('/evenements/:id', location.pathname) && !matchPath('/evenements/:id/salle', location.pathname)) return <Navigate to={`/evenements/${guest.eventId}`} replace />;
   return (
     <div className="shell guest-shell" data-testid="guest-shell">
       <a className="skip-link" href="#contenu">

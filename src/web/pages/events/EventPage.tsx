@@ -15,6 +15,7 @@ import { SeverityChip, StatusBadge } from '../../components/logbook/SeverityChip
 import { useCatalogue } from '../../components/logbook/useCatalogue';
 import { SituationCard } from '../../components/situation/SituationCard';
 import { EVENT_TAB_PANELS, EventActionsTabs, type EventTab } from '../../components/actions/EventActions';
+import { VisioEntry } from '../../components/visio/VisioEntry';
 import { EventResources } from '../../components/pcs/EventResources';
 import { ExerciseBadge, RiskFact } from '../../components/pcs/PcsBadges';
 import { ReflexSheets } from '../../components/pcs/ReflexSheets';
@@ -674,6 +675,7 @@ function EventView({ id }: { id: string }) {
             </p>
           </div>
           <div className="event-actions">
+            <VisioEntry eventId={event.id} closed={closed} />
             {canManage && !closed ? (
               <>
                 <button type="button" className="button button--secondary button--small" onClick={() => setDialog('edit')}>
