@@ -49,6 +49,10 @@ export function renderApiDoc(): string {
     'Authentifié par le cookie de session, même origine. Le client envoie `{"type":"subscribe","topic":"announcements:<id>","since":<seq>?}`,',
     '`{"type":"unsubscribe","topic":…}` ou `{"type":"ping"}` ; le serveur répond `subscribed`, puis des trames `message` numérotées',
     '(`seq` croissant par sujet), `resync` (trop de retard : recharger par HTTP), `error` et `session.ended` (fermeture 4401).',
+    'Salles virtuelles (signalisation WebRTC, hors sujets) : le client envoie `visio.join` (`eventId`, `participantId`, `media`), `visio.leave`,',
+    '`visio.media` et `visio.signal` (`to` : un participant de la même salle ; `data` : `description` SDP ou `candidate` ICE) ; le serveur répond',
+    '`visio.joined` (soi, les présents, `resumed`), `visio.peer` (`joined` / `updated` / `left`), `visio.signal` (`from`), `visio.left` (raison) et',
+    '`visio.error` (code stable). Voir docs/visio.md.',
     'Types exacts : `clientFrameSchema` et `serverFrameSchema` dans `src/shared/realtime.ts`.',
     '',
   );
