@@ -119,12 +119,25 @@ describe('salle virtuelle', () => {
     await coord.getByTestId('visio-open').click();
     await coord.getByRole('heading', { name: /Salle virtuelle/ }).waitFor();
     await coord.getByText('Personne dans la salle pour l’instant.').waitFor();
+    await coord.screenshot({ path: path.join(OUT, 'visio-lobby-desktop.png') });
     await join(coord);
     await coord.getByText('Vous êtes seul dans la salle.', { exact: false }).waitFor();
 
     // The contributor, on a phone, by the room's address.
     const contribContext = await newContext(browser, server.url, PHONE);
     await watchPeerConnections(contribContext);
+    // Its WebSockets, to cut its connection to the server as a network change would.
+    await contribContext.addInitScript(() => {
+      const Original = window.WebSocket;
+      const all: WebSocket[] = [];
+      (window as unknown as { __sockets: WebSocket[] }).__sockets = all;
+      window.WebSocket = class extends Original {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          all.push(this);
+        }
+      };
+    });
     const contrib = await contribContext.newPage();
     await loginUi(contrib, 'contribution@e2e.test', USER_PASSWORD);
     await contrib.getByRole('heading', { name: 'Bonjour Paul Terrain' }).waitFor();
@@ -179,6 +192,23 @@ describe('salle virtuelle', () => {
     const copied = (await entries()).find((e) => e.text === 'Le COD confirme l’ouverture du gymnase Léo-Lagrange.');
     expect(copied?.authorName).toBe('Camille Coordination');
     expect(copied?.source).toMatch(/^Salle virtuelle — Claire Martin \(invité\), \d\d:\d\d$/);
+
+    // The phone loses its connection to the server (network change): it reconnects by itself and
+    // joins again as the same participant — the calls go on, no new line in the main courante.
+    const sockets = () => contrib.evaluate(() => (window as unknown as { __sockets: WebSocket[] }).__sockets.length);
+    const socketsBefore = await sockets();
+    await contrib.evaluate(() => (window as unknown as { __sockets: WebSocket[] }).__sockets.forEach((ws) => ws.close()));
+    await expect.poll(sockets, { timeout: 30_000 }).toBeGreaterThan(socketsBefore);
+    await expect.poll(() => coord.locator('.visio-tile', { hasText: 'Paul Terrain' }).getAttribute('data-connected'), { timeout: 30_000 }).toBe('true');
+    await Promise.all([expectVideoFrom(coord, 2), expectVideoFrom(contrib, 2)]);
+    const after = await entries();
+    expect(after.filter((e) => e.text.endsWith('a rejoint la salle virtuelle.'))).toHaveLength(3);
+    expect(after.some((e) => e.text.includes('a quitté la salle virtuelle'))).toBe(false);
+
+    await contrib.getByRole('button', { name: /^Discussion/ }).click();
+    await contrib.locator('.visio-chat__msg', { hasText: 'gymnase' }).waitFor();
+    await contrib.screenshot({ path: path.join(OUT, 'visio-chat-phone.png') });
+    await contrib.getByRole('button', { name: /^Discussion/ }).click();
 
     await coord.getByRole('button', { name: /^Participants/ }).click();
     await coord.screenshot({ path: path.join(OUT, 'visio-room-desktop.png') });

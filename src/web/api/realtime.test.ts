@@ -158,4 +158,40 @@ describe('RealtimeClient', () => {
     expect(seen).toHaveLength(2);
     client.stop();
   });
+
+  test('une salle virtuelle : rejoint à l’ouverture et à chaque reconnexion, reçoit ses trames, envoie les siennes', () => {
+    const client = makeClient();
+    const EVENT = '22222222-2222-4222-8222-222222222222';
+    const frames: string[] = [];
+    let opens = 0;
+    let downs = 0;
+    client.start();
+    const detach = client.attachRoom({
+      onOpen: () => {
+        opens += 1;
+        client.sendRoom({ type: 'visio.join', eventId: EVENT, participantId: EVENT, media: { audio: true, video: false, screen: false } });
+      },
+      onDown: () => (downs += 1),
+      onFrame: (f) => frames.push(f.type),
+    });
+    expect(opens).toBe(0); // not connected yet
+    const ws = FakeSocket.all[0];
+    ws.open();
+    expect(opens).toBe(1);
+    expect(ws.sent).toEqual([{ type: 'visio.join', eventId: EVENT, participantId: EVENT, media: { audio: true, video: false, screen: false } }]);
+    ws.frame({ type: 'visio.joined', eventId: EVENT, self: { participantId: EVENT, userId: EVENT, name: 'A', guest: false, media: { audio: true, video: false, screen: false }, connected: true, joinedAt: new Date(0).toISOString() }, peers: [], resumed: false });
+    ws.frame({ type: 'visio.error', eventId: EVENT, code: 'visio_room_full', message: 'pleine' });
+    expect(frames).toEqual(['visio.joined', 'visio.error']);
+    ws.drop();
+    expect(downs).toBe(1);
+    expect(client.sendRoom({ type: 'visio.leave', eventId: EVENT })).toBe(false);
+    vi.advanceTimersByTime(1000);
+    const again = FakeSocket.all[1];
+    again.open();
+    expect(opens).toBe(2);
+    expect(again.sent.at(-1)).toMatchObject({ type: 'visio.join', eventId: EVENT });
+    detach();
+    again.frame({ type: 'visio.left', eventId: EVENT, reason: 'left' });
+    expect(frames).toHaveLength(2);
+  });
 });

@@ -220,7 +220,7 @@ function Lobby(props: {
   const names = room.participants.map((p) => p.name).join(', ');
   return (
     <section className="visio-lobby" aria-label={t('visio.title')}>
-      <div className="visio-lobby__preview">
+      <div className={`visio-lobby__preview${hasVideo && want.video ? '' : ' visio-lobby__preview--none'}`}>
         {hasVideo && want.video ? (
           <video ref={videoRef} className="visio-lobby__video" autoPlay playsInline muted aria-label={t('visio.lobby.preview')} />
         ) : (
