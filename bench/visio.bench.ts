@@ -16,7 +16,8 @@
  *       frame rate of any of its peers (framesDecoded), packet loss;
  *     - the browsers' CPU (all Chromium processes, /proc) and the machine's load.
  * A room is called usable when every participant receives every other at ≥ BENCH_MIN_FPS (10)
- * images/s. The largest usable size is printed at the end.
+ * images/s. The largest usable size is printed at the end. BENCH_CAMERA=0 measures rooms where
+ * everyone has cut their camera (usable: ≥ 40 audio packets/s from every peer).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,6 +32,10 @@ const env = process.env;
 const SIZES = (env.BENCH_SIZES ?? '2,4,6').split(',').map((s) => Number(s.trim()));
 const SECONDS = Number(env.BENCH_SECONDS ?? 30);
 const MIN_FPS = Number(env.BENCH_MIN_FPS ?? 10);
+/** BENCH_CAMERA=0: everyone joins with the microphone only (cameras off). */
+const CAMERA = env.BENCH_CAMERA !== '0';
+/** Opus sends 50 packets a second: below 40 received from a peer, its voice breaks up. */
+const MIN_AUDIO_PPS = 40;
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--lang=fr-FR'];
 const WEBRTC_ARGS = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--allow-loopback-in-peer-connection'];
@@ -172,6 +177,7 @@ async function openParticipant(browser: Browser, base: string, eventId: string, 
   const join = page.getByRole('button', { name: 'Rejoindre la salle' });
   await join.waitFor();
   for (let i = 0; i < 300 && !(await join.isEnabled()); i++) await page.waitForTimeout(100);
+  if (!CAMERA) await page.getByRole('checkbox', { name: 'Caméra' }).uncheck();
   await join.click();
   return { context, page, wsBytes };
 }
@@ -180,6 +186,8 @@ interface PageStats {
   open: number;
   /** Frames decoded per peer connection. */
   frames: number[];
+  /** Audio packets received per peer connection. */
+  audio: number[];
   bytesSent: number;
   packetsLost: number;
   packetsReceived: number;
@@ -187,20 +195,23 @@ interface PageStats {
 
 async function pageStats(page: Page): Promise<PageStats> {
   return page.evaluate(async () => {
-    const out = { open: 0, frames: [] as number[], bytesSent: 0, packetsLost: 0, packetsReceived: 0 };
+    const out = { open: 0, frames: [] as number[], audio: [] as number[], bytesSent: 0, packetsLost: 0, packetsReceived: 0 };
     for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
       if (pc.connectionState === 'closed') continue;
       out.open += 1;
       const report = await pc.getStats();
       let frames = 0;
+      let audio = 0;
       report.forEach((s: Record<string, number | string | undefined>) => {
         if (s.type === 'inbound-rtp') {
           if (s.kind === 'video') frames += Number(s.framesDecoded ?? 0);
+          else audio += Number(s.packetsReceived ?? 0);
           out.packetsLost += Number(s.packetsLost ?? 0);
           out.packetsReceived += Number(s.packetsReceived ?? 0);
         } else if (s.type === 'outbound-rtp') out.bytesSent += Number(s.bytesSent ?? 0);
       });
       out.frames.push(frames);
+      out.audio.push(audio);
     }
     return out;
   });
@@ -219,7 +230,7 @@ async function benchSize(browser: Browser, server: Server, n: number) {
       who.push({ guestToken: link.token, name: `Invité numéro ${i}` });
     }
   }
-  log(`\n== ${n} participants`);
+  log(`\n== ${n} participants${CAMERA ? '' : ' (caméras coupées : micro seul)'}`);
   const t0 = performance.now();
   const people: Participant[] = [];
   for (const w of who) people.push(await openParticipant(browser, server.url, event.id, w));
@@ -229,7 +240,7 @@ async function benchSize(browser: Browser, server: Server, n: number) {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     const all = await Promise.all(people.map((p) => pageStats(p.page)));
-    if (all.every((s) => s.frames.filter((f) => f > 0).length === n - 1)) {
+    if (all.every((s) => (CAMERA ? s.frames : s.audio).filter((f) => f > 0).length === n - 1)) {
       meshUp = true;
       break;
     }
@@ -255,19 +266,20 @@ async function benchSize(browser: Browser, server: Server, n: number) {
   after.forEach((a, i) => {
     const b = before[i];
     const outKbps = ((a.bytesSent - b.bytesSent) * 8) / 1000 / secs;
-    const fps = a.frames.map((f, j) => (f - (b.frames[j] ?? 0)) / secs);
-    const minFps = fps.length === n - 1 ? Math.min(...fps) : 0;
+    const rates = (CAMERA ? a.frames : a.audio).map((f, j) => (f - ((CAMERA ? b.frames : b.audio)[j] ?? 0)) / secs);
+    const minFps = rates.length === n - 1 ? Math.min(...rates) : 0;
     worstFps = Math.min(worstFps, minFps);
     const lost = a.packetsLost - b.packetsLost;
     const received = a.packetsReceived - b.packetsReceived;
-    lines.push(`    participant ${i + 1} : envoie ${outKbps.toFixed(0)} kbit/s (${n - 1} flux vidéo + audio), reçoit au pire ${minFps.toFixed(1)} img/s, pertes ${received + lost > 0 ? ((100 * lost) / (received + lost)).toFixed(2) : '0'} %`);
+    lines.push(`    participant ${i + 1} : envoie ${outKbps.toFixed(0)} kbit/s (${n - 1} flux ${CAMERA ? 'vidéo + audio' : 'audio'}), reçoit au pire ${minFps.toFixed(1)} ${CAMERA ? 'img/s' : 'paquets audio/s'}, pertes ${received + lost > 0 ? ((100 * lost) / (received + lost)).toFixed(2) : '0'} %`);
   });
   log(`  appel établi, mesuré sur ${secs.toFixed(0)} s :`);
   log(`    serveur : CPU ${(serverCpu * 100).toFixed(1)} % d’un cœur ; trafic WebSocket (signalisation, pings, temps réel) ${kb(wsPerMinute)} par minute d’appel, toutes pages ensemble`);
   log(`    navigateurs (tous les processus Chromium) : CPU ${(chromeCpu * 100).toFixed(0)} % d’un cœur ; charge de la machine ${os.loadavg()[0].toFixed(1)} (${os.cpus().length} cœurs)`);
   for (const l of lines) log(l);
-  const usable = meshUp && worstFps >= MIN_FPS;
-  log(`  → ${usable ? 'utilisable' : 'NON utilisable'} (pire image reçue ${Number.isFinite(worstFps) ? worstFps.toFixed(1) : '—'} img/s, seuil ${MIN_FPS})`);
+  const threshold = CAMERA ? MIN_FPS : MIN_AUDIO_PPS;
+  const usable = meshUp && worstFps >= threshold;
+  log(`  → ${usable ? 'utilisable' : 'NON utilisable'} (pire réception d’un pair ${Number.isFinite(worstFps) ? worstFps.toFixed(1) : '—'} ${CAMERA ? 'img/s' : 'paquets audio/s'}, seuil ${threshold})`);
 
   for (const p of people) await p.page.getByRole('button', { name: 'Quitter' }).click().catch(() => {});
   for (const p of people) await p.context.close();
@@ -291,7 +303,7 @@ async function main() {
     await browser.close();
     await server.stop();
   }
-  log(`\nPlus grande salle utilisable sur cette machine (tous les navigateurs sur ${os.cpus().length} cœurs) : ${largest || 'aucune'} participant(s).`);
+  log(`\nPlus grande salle utilisable sur cette machine (tous les navigateurs sur ${os.cpus().length} cœurs${CAMERA ? '' : ', caméras coupées'}) : ${largest || 'aucune'} participant(s).`);
 }
 
 main().catch((err: unknown) => {

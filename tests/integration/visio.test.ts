@@ -267,6 +267,28 @@ describe('connections that drop, people put out', () => {
     expect((await db.selectFrom('visio_participants').select('left_at').where('id', '=', aId).executeTakeFirstOrThrow()).left_at).toBeNull();
   });
 
+  it('a connection that joins and leaves in a loop is stopped (each join is a line of the main courante)', async () => {
+    const event = await newEvent('Salle martelée');
+    const c = await connect(contrib);
+    const id = randomUUID();
+    for (let i = 0; i < 10; i++) {
+      await joined(c, event.id, id);
+      c.send({ type: 'visio.leave', eventId: event.id });
+      await c.next((f) => f.type === 'visio.left');
+    }
+    const codes: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const f = await join(c, event.id, id);
+      if (f.type === 'visio.error') codes.push(f.code);
+      else {
+        c.send({ type: 'visio.leave', eventId: event.id });
+        await c.next((x) => x.type === 'visio.left');
+      }
+    }
+    expect(codes).toContain('rate_limited');
+    expect((await entries(event.id)).filter((e) => e.text.endsWith('a rejoint la salle virtuelle.'))).toHaveLength(20);
+  });
+
   it('a participant id already used by someone else is refused', async () => {
     const event = await newEvent('Réunion de crise');
     const id = randomUUID();

@@ -367,8 +367,8 @@ export class MeshRoom {
           this.participants.delete(p.participantId);
           this.drop(p.participantId);
         } else {
-          // A fresh join of someone we had a link with (it reloaded its page): the old link is dead.
-          if (f.op === 'joined') this.drop(p.participantId);
+          // A newcomer calls us; its offer may even arrive before this notice. Someone who reloaded
+          // its page calls with a new link id, which replaces the old link (see 'visio.signal').
           this.participants.set(p.participantId, p);
         }
         this.applyBitrates();

@@ -16,6 +16,8 @@ const CHANNEL = 'vigie_visio';
 const MAX_INLINE_NOTIFY = 7000;
 /** Signalling frames a connection may send per minute (a call's offers, answers and trickled ICE candidates take a few dozen). */
 const SIGNALS_PER_MINUTE = 1200;
+/** Joins a connection may make per minute (each real one writes in the main courante). */
+const JOINS_PER_MINUTE = 20;
 const SEEN_INTERVAL_MS = 20_000;
 /** A participant whose instance stopped saying it is there (a crashed server) is counted out after this. */
 const STALE_AFTER_MS = 90_000;
@@ -69,7 +71,7 @@ export class VisioRooms implements RoomFrameHandler {
   private readonly byParticipant = new Map<string, Local>();
   private readonly byClient = new Map<string, Local>();
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
-  private readonly budgets = new Map<string, { count: number; resetAt: number }>();
+  private readonly budgets = new Map<string, { count: number; joins: number; resetAt: number }>();
   private unlisten: (() => Promise<void>) | null = null;
   private timers: NodeJS.Timeout[] = [];
   readonly traffic: VisioTraffic = { framesIn: 0, bytesIn: 0, framesOut: 0, bytesOut: 0, notifies: 0, notifyBytes: 0 };
@@ -123,6 +125,7 @@ export class VisioRooms implements RoomFrameHandler {
     try {
       switch (frame.type) {
         case 'visio.join':
+          if (++this.budget(client).joins > JOINS_PER_MINUTE) throw new AppError('rate_limited');
           return await this.join(client, frame.eventId, frame.participantId, frame.media);
         case 'visio.leave': {
           const local = this.byClient.get(client.id);
@@ -233,10 +236,7 @@ export class VisioRooms implements RoomFrameHandler {
   private async relay(client: RealtimeClientHandle, eventId: string, to: string, data: VisioSignalData): Promise<void> {
     const local = this.byClient.get(client.id);
     if (!local || local.eventId !== eventId) throw new AppError('visio_not_joined');
-    const now = Date.now();
-    let budget = this.budgets.get(client.id);
-    if (!budget || budget.resetAt <= now) this.budgets.set(client.id, (budget = { count: 0, resetAt: now + 60_000 }));
-    if (++budget.count > SIGNALS_PER_MINUTE) throw new AppError('rate_limited');
+    if (++this.budget(client).count > SIGNALS_PER_MINUTE) throw new AppError('rate_limited');
     const target = this.byParticipant.get(to);
     if (target) {
       // Only to someone of the same room.
@@ -247,6 +247,14 @@ export class VisioRooms implements RoomFrameHandler {
     if (JSON.stringify(note).length <= MAX_INLINE_NOTIFY) return this.notify(this.db, note);
     const stored = await this.db.insertInto('visio_signals').values({ payload: JSON.stringify(note) }).returning('id').executeTakeFirstOrThrow();
     await this.notify(this.db, { kind: 'signal.stored', to, id: String(stored.id) });
+  }
+
+  /** What a connection may still send this minute. */
+  private budget(client: RealtimeClientHandle): { count: number; joins: number; resetAt: number } {
+    const now = Date.now();
+    let budget = this.budgets.get(client.id);
+    if (!budget || budget.resetAt <= now) this.budgets.set(client.id, (budget = { count: 0, joins: 0, resetAt: now + 60_000 }));
+    return budget;
   }
 
   private async notify(db: Kysely<DB>, note: Note): Promise<void> {
