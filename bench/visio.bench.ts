@@ -36,6 +36,8 @@ const MIN_FPS = Number(env.BENCH_MIN_FPS ?? 10);
 const CAMERA = env.BENCH_CAMERA !== '0';
 /** Opus sends 50 packets a second: below 40 received from a peer, its voice breaks up. */
 const MIN_AUDIO_PPS = 40;
+/** How many of the demo city's accounts take part before guests invited by link (BENCH_ACCOUNTS, up to 4). */
+const ACCOUNTS = Number(env.BENCH_ACCOUNTS ?? 4);
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--lang=fr-FR'];
 const WEBRTC_ARGS = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--allow-loopback-in-peer-connection'];
@@ -224,7 +226,7 @@ async function benchSize(browser: Browser, server: Server, n: number) {
   const event = await api<{ id: string }>(server.url, coordSession, 'POST', '/api/events', { typeId: types.items[0].id, title: `Banc salle virtuelle — ${n} participants`, severity: 2 });
   const who: Array<{ email: string; password: string } | { guestToken: string; name: string }> = [];
   for (let i = 0; i < n; i++) {
-    if (i < server.accounts.length) who.push(server.accounts[i]);
+    if (i < Math.min(server.accounts.length, ACCOUNTS)) who.push(server.accounts[i]);
     else {
       const link = await api<{ token: string }>(server.url, coordSession, 'POST', `/api/events/${event.id}/guest-links`, { label: `Invité ${i}`, access: 'read', expiresAt: new Date(Date.now() + 3600_000).toISOString() });
       who.push({ guestToken: link.token, name: `Invité numéro ${i}` });
@@ -245,6 +247,15 @@ async function benchSize(browser: Browser, server: Server, n: number) {
       break;
     }
     await new Promise((r) => setTimeout(r, 500));
+  }
+  if (!meshUp) {
+    // Which links did not come up: the state of every peer connection of every page.
+    for (const [i, p] of people.entries()) {
+      const states = await p.page.evaluate(() =>
+        (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map((pc) => `${pc.connectionState}/${pc.iceConnectionState}/${pc.signalingState}`),
+      );
+      log(`  participant ${i + 1} : ${states.join(' ; ')}`);
+    }
   }
   const setupBytes = people.reduce((s, p) => s + p.wsBytes.n, 0);
   log(`  établissement : ${meshUp ? 'maillage complet' : 'INCOMPLET après 120 s'} ${((performance.now() - joinedAt) / 1000).toFixed(1)} s après le dernier « Rejoindre » (ouverture des ${n} pages : ${((joinedAt - t0) / 1000).toFixed(1)} s) ; WebSocket de toutes les pages jusque-là : ${kb(setupBytes)}`);

@@ -116,6 +116,7 @@ describe('salle virtuelle', () => {
     await loginUi(coord, 'coordination@e2e.test', USER_PASSWORD);
     await coord.getByRole('heading', { name: 'Bonjour Camille Coordination' }).waitFor();
     await coord.goto(`/evenements/${event.id}`);
+    await coord.screenshot({ path: path.join(OUT, 'visio-event-desktop.png') });
     await coord.getByTestId('visio-open').click();
     await coord.getByRole('heading', { name: /Salle virtuelle/ }).waitFor();
     await coord.getByText('Personne dans la salle pour l’instant.').waitFor();
@@ -141,6 +142,10 @@ describe('salle virtuelle', () => {
     const contrib = await contribContext.newPage();
     await loginUi(contrib, 'contribution@e2e.test', USER_PASSWORD);
     await contrib.getByRole('heading', { name: 'Bonjour Paul Terrain' }).waitFor();
+    await contrib.goto(`/evenements/${event.id}`);
+    // The event page says who is in the room.
+    await contrib.getByTestId('visio-open').getByText('1 dans la salle').waitFor();
+    await contrib.screenshot({ path: path.join(OUT, 'visio-event-phone.png') });
     await contrib.goto(`/evenements/${event.id}/salle`);
     await contrib.getByTestId('lobby-who').getByText('Déjà dans la salle : Camille Coordination').waitFor();
     await join(contrib);
