@@ -26,6 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { watchPeerConnections, WEBRTC_ARGS } from '../tests/e2e/webrtc';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -40,7 +41,6 @@ const MIN_AUDIO_PPS = 40;
 const ACCOUNTS = Number(env.BENCH_ACCOUNTS ?? 4);
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--lang=fr-FR'];
-const WEBRTC_ARGS = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--allow-loopback-in-peer-connection'];
 const CLK_TCK = 100;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -147,17 +147,7 @@ interface Participant {
 async function openParticipant(browser: Browser, base: string, eventId: string, who: { email: string; password: string } | { guestToken: string; name: string }): Promise<Participant> {
   const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 720 }, locale: 'fr-FR' });
   context.setDefaultTimeout(120_000);
-  await context.addInitScript(() => {
-    const Original = window.RTCPeerConnection;
-    const all: RTCPeerConnection[] = [];
-    (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = all;
-    window.RTCPeerConnection = class extends Original {
-      constructor(config?: RTCConfiguration) {
-        super(config);
-        all.push(this);
-      }
-    };
-  });
+  await watchPeerConnections(context);
   const page = await context.newPage();
   const wsBytes = { n: 0 };
   page.on('websocket', (ws) => {

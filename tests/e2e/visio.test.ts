@@ -14,32 +14,14 @@ import type { Entry } from '../../src/shared/schemas/logbook';
 import { catalogue } from './logbook-data';
 import { adminApi, ApiClient, CHROMIUM_ARGS, createReadyUser, DESKTOP, loginUi, newContext, PHONE, ROOT, startServer, type RunningServer } from './support';
 import { USER_PASSWORD } from './fixtures';
+import { watchPeerConnections, WEBRTC_ARGS } from './webrtc';
 
 const OUT = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? 'screenshots');
-/** Chromium's fake devices (a test pattern and a beep), the permission prompt answered yes, loopback ICE candidates. */
-export const WEBRTC_ARGS = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--allow-loopback-in-peer-connection'];
-
 let server: RunningServer;
 let browser: Browser;
 let coordApi: ApiClient;
 let event: EventDetail;
 let secret: EventDetail;
-
-/** Keeps every RTCPeerConnection a page creates, to read its statistics from the test (the product exposes nothing for this). */
-async function watchPeerConnections(context: BrowserContext) {
-  await context.addInitScript(() => {
-    const Original = window.RTCPeerConnection;
-    const all: RTCPeerConnection[] = [];
-    (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = all;
-    class Watched extends Original {
-      constructor(config?: RTCConfiguration) {
-        super(config);
-        all.push(this);
-      }
-    }
-    window.RTCPeerConnection = Watched;
-  });
-}
 
 /** For each open peer connection of the page: video frames decoded so far. */
 async function framesDecoded(page: Page): Promise<number[]> {
@@ -78,9 +60,10 @@ async function entries(): Promise<Entry[]> {
   return (await coordApi.call<{ entries: Entry[] }>('GET', `/api/events/${event.id}/entries?limit=200`)).entries;
 }
 
-async function join(page: Page) {
+async function join(page: Page, screenshot?: string) {
   const button = page.getByRole('button', { name: 'Rejoindre la salle' });
   await expect.poll(() => button.isEnabled(), { timeout: 30_000 }).toBe(true);
+  if (screenshot) await page.screenshot({ path: path.join(OUT, screenshot) });
   await button.click();
   await page.locator('.visio-tile[data-self="true"]').waitFor();
 }
@@ -120,8 +103,7 @@ describe('salle virtuelle', () => {
     await coord.getByTestId('visio-open').click();
     await coord.getByRole('heading', { name: /Salle virtuelle/ }).waitFor();
     await coord.getByText('Personne dans la salle pour l’instant.').waitFor();
-    await coord.screenshot({ path: path.join(OUT, 'visio-lobby-desktop.png') });
-    await join(coord);
+    await join(coord, 'visio-lobby-desktop.png');
     await coord.getByText('Vous êtes seul dans la salle.', { exact: false }).waitFor();
 
     // The contributor, on a phone, by the room's address.
@@ -269,8 +251,7 @@ describe('salle virtuelle', () => {
     });
     await reader.goto(`/evenements/${event.id}/salle`);
     await reader.getByText('Accès à la caméra refusé : vous rejoignez avec le micro seul.', { exact: false }).waitFor();
-    await reader.screenshot({ path: path.join(OUT, 'visio-lobby-phone.png') });
-    await join(reader);
+    await join(reader, 'visio-lobby-phone.png');
     await reader.getByRole('button', { name: 'Allumer la caméra' }).waitFor();
     await reader.getByRole('button', { name: 'Couper le micro' }).waitFor();
     await reader.getByRole('button', { name: 'Quitter' }).click();

@@ -3,6 +3,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../../src/server/config';
 import { buildApp, type App } from '../../src/server/http/app';
 import { createTestDatabase, type TestDatabase } from './database';
+import { openPostgres } from '../../src/server/db/client';
 import type { SessionInfo } from '../../src/shared/schemas/auth';
 
 export const TEST_PASSWORD = 'correct-horse-battery-staple';
@@ -71,4 +72,31 @@ export async function call(
       ...headers,
     },
   });
+}
+
+/**
+ * A second server instance on the same database as `first`, listening on loopback, as a second
+ * process behind a load balancer would be. PostgreSQL: its own pool and its own LISTEN connection
+ * (NOTIFY carries messages from one to the other). PGlite is one embedded engine that one process
+ * opens once: both instances share its Database object (each hub still LISTENs on its own and
+ * receives the NOTIFY at commit).
+ */
+export async function startSecondInstance(first: TestApp, overrides: Record<string, string> = {}): Promise<{ app: TestApp; port: number; close: () => Promise<void> }> {
+  let second: TestDatabase;
+  if (first.db.url) {
+    const database = await openPostgres(first.db.url, 5);
+    second = { database, url: first.db.url, dataDir: null, cleanup: () => database.close() };
+  } else {
+    second = { ...first.db, cleanup: async () => {} };
+  }
+  const app = await startTestApp(overrides, second);
+  await app.app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    app,
+    port: (app.app.server.address() as { port: number }).port,
+    close: async () => {
+      await app.close();
+      await second.cleanup();
+    },
+  };
 }

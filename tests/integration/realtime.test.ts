@@ -3,12 +3,10 @@
 // instances on one database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import { openPostgres } from '../../src/server/db/client';
 import type { DB } from '../../src/server/db/schema';
 import { topicOf, WS_CLOSE_SESSION_ENDED, type ServerFrame } from '../../src/shared/realtime';
 import type { Announcement } from '../../src/shared/schemas/announcements';
-import { startTestApp, type Session, type TestApp } from '../helpers/app';
-import type { TestDatabase } from '../helpers/database';
+import { startSecondInstance, startTestApp, type Session, type TestApp } from '../helpers/app';
 import { buildUser, buildWorld } from '../fixtures/factories';
 import { expectError, refusedUpgrade, send, serverErrors, signIn, sleep, WsClient } from './support';
 
@@ -253,26 +251,14 @@ describe('session end', () => {
 
 describe('two server instances on one database', () => {
   let t2: TestApp;
-  let second: TestDatabase;
   let port2: number;
+  let closeSecond: () => Promise<void>;
 
   beforeAll(async () => {
-    if (t.db.url) {
-      // PostgreSQL: the second instance has its own pool and its own LISTEN connection, as a second
-      // process would; NOTIFY carries the messages from one to the other.
-      const database = await openPostgres(t.db.url, 5);
-      second = { database, url: t.db.url, dataDir: null, cleanup: () => database.close() };
-    } else {
-      // PGlite is one embedded engine that one process opens once: both instances share the one
-      // Database object (each hub still LISTENs on its own and receives the NOTIFY at commit).
-      second = { ...t.db, cleanup: async () => {} };
-    }
-    t2 = await startTestApp({}, second);
-    port2 = await listen(t2);
+    ({ app: t2, port: port2, close: closeSecond } = await startSecondInstance(t));
   });
   afterAll(async () => {
-    await t2?.close();
-    await second?.cleanup();
+    await closeSecond?.();
   });
 
   it('a message published through one instance reaches a client of the other, both ways, none lost over 50', async () => {

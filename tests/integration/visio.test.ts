@@ -6,14 +6,12 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import { openPostgres } from '../../src/server/db/client';
 import type { DB } from '../../src/server/db/schema';
 import { loadConfig, ConfigError } from '../../src/server/config';
 import { topicOf, WS_CLOSE_SESSION_ENDED, type ServerFrame } from '../../src/shared/realtime';
 import type { EventDetail, Entry } from '../../src/shared/schemas/logbook';
 import type { VisioMedia, VisioMessage, VisioRoom } from '../../src/shared/schemas/visio';
-import { startTestApp, type Session, type TestApp } from '../helpers/app';
-import type { TestDatabase } from '../helpers/database';
+import { startSecondInstance, startTestApp, type Session, type TestApp } from '../helpers/app';
 import { buildWorld } from '../fixtures/factories';
 import { countRows, eventually, expectError, send, serverErrors, signIn, WsClient } from './support';
 
@@ -365,23 +363,14 @@ describe('ICE servers', () => {
 
 describe('two server instances on one database', () => {
   let t2: TestApp;
-  let second: TestDatabase;
   let port2: number;
+  let closeSecond: () => Promise<void>;
 
   beforeAll(async () => {
-    if (t.db.url) {
-      const database = await openPostgres(t.db.url, 5);
-      second = { database, url: t.db.url, dataDir: null, cleanup: () => database.close() };
-    } else {
-      second = { ...t.db, cleanup: async () => {} };
-    }
-    t2 = await startTestApp({ REQUESTS_PER_MINUTE: '1000000' }, second);
-    await t2.app.listen({ port: 0, host: '127.0.0.1' });
-    port2 = (t2.app.server.address() as { port: number }).port;
+    ({ app: t2, port: port2, close: closeSecond } = await startSecondInstance(t, { REQUESTS_PER_MINUTE: '1000000' }));
   });
   afterAll(async () => {
-    await t2?.close();
-    await second?.cleanup();
+    await closeSecond?.();
   });
 
   it('participants held by different instances see each other and exchange offers of any size both ways', async () => {

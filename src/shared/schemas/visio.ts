@@ -84,10 +84,13 @@ export const visioSignalDataSchema = z.union([
   z.strictObject({
     /** The sender's media connection this belongs to: a new one (page reloaded, link rebuilt) replaces the old at the receiver. */
     link: uuidSchema.optional(),
+    /** The receiver's connection the sender is talking to, once known: a signal for a connection the receiver has replaced is dropped. */
+    peerLink: uuidSchema.optional(),
     description: z.strictObject({ type: z.enum(['offer', 'answer']), sdp: z.string().max(60_000) }),
   }),
   z.strictObject({
     link: uuidSchema.optional(),
+    peerLink: uuidSchema.optional(),
     candidate: z
       .strictObject({
         candidate: z.string().max(2000),

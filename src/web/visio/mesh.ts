@@ -46,7 +46,7 @@ export function maxBitrateFor(peers: number): number {
 
 const SPEAKING_LEVEL = 0.04;
 const SPEAKING_HOLD_MS = 700;
-const ICE_DISCONNECTED_RESTART_MS = 4000;
+const ICE_DISCONNECTED_RESTART_MS = 8000;
 
 class PeerLink {
   readonly pc: RTCPeerConnection;
@@ -115,7 +115,7 @@ class PeerLink {
   remoteId: string | null = null;
 
   private signal(data: VisioSignalData) {
-    this.room.signal(this.peerId, { ...data, link: this.localId });
+    this.room.signal(this.peerId, { ...data, link: this.localId, ...(this.remoteId ? { peerLink: this.remoteId } : {}) });
   }
 
   /** The caller side adds its tracks at once (negotiation follows); the called side after the offer. */
@@ -375,7 +375,10 @@ export class MeshRoom {
         break;
       }
       case 'visio.signal': {
-        let l = this.link(f.from);
+        const existing = this.links.get(f.from);
+        // Meant for a link of ours that is gone (replaced after a reconnection): nothing to do with it.
+        if (f.data.peerLink && existing?.localId !== f.data.peerLink) break;
+        let l = existing ?? this.link(f.from);
         const remote = f.data.link ?? null;
         if (remote && l.remoteId && l.remoteId !== remote) {
           // The other side rebuilt its link (reloaded page, reconnection): an offer starts a new one here;
