@@ -138,6 +138,9 @@ async function login(base: string, email: string, password: string) {
   return { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
 }
 
+/** Warnings of the room's code in the pages (failed negotiations...), counted. */
+const warnings = new Map<string, number>();
+
 interface Participant {
   context: BrowserContext;
   page: Page;
@@ -149,6 +152,9 @@ async function openParticipant(browser: Browser, base: string, eventId: string, 
   context.setDefaultTimeout(120_000);
   await watchPeerConnections(context);
   const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'warning' && m.text().includes('[vigie] salle')) warnings.set(m.text().slice(0, 160), (warnings.get(m.text().slice(0, 160)) ?? 0) + 1);
+  });
   const wsBytes = { n: 0 };
   page.on('websocket', (ws) => {
     ws.on('framesent', (f) => (wsBytes.n += Buffer.byteLength(String(f.payload))));
@@ -266,12 +272,13 @@ async function benchSize(browser: Browser, server: Server, n: number) {
   const lines: string[] = [];
   after.forEach((a, i) => {
     const b = before[i];
-    const outKbps = ((a.bytesSent - b.bytesSent) * 8) / 1000 / secs;
-    const rates = (CAMERA ? a.frames : a.audio).map((f, j) => (f - ((CAMERA ? b.frames : b.audio)[j] ?? 0)) / secs);
+    // Links rebuilt during the window restart their counters: what went back counts as nothing.
+    const outKbps = Math.max(0, ((a.bytesSent - b.bytesSent) * 8) / 1000 / secs);
+    const rates = (CAMERA ? a.frames : a.audio).map((f, j) => Math.max(0, f - ((CAMERA ? b.frames : b.audio)[j] ?? 0)) / secs);
     const minFps = rates.length === n - 1 ? Math.min(...rates) : 0;
     worstFps = Math.min(worstFps, minFps);
-    const lost = a.packetsLost - b.packetsLost;
-    const received = a.packetsReceived - b.packetsReceived;
+    const lost = Math.max(0, a.packetsLost - b.packetsLost);
+    const received = Math.max(0, a.packetsReceived - b.packetsReceived);
     lines.push(`    participant ${i + 1} : envoie ${outKbps.toFixed(0)} kbit/s (${n - 1} flux ${CAMERA ? 'vidéo + audio' : 'audio'}), reçoit au pire ${minFps.toFixed(1)} ${CAMERA ? 'img/s' : 'paquets audio/s'}, pertes ${received + lost > 0 ? ((100 * lost) / (received + lost)).toFixed(2) : '0'} %`);
   });
   log(`  appel établi, mesuré sur ${secs.toFixed(0)} s :`);
@@ -282,6 +289,8 @@ async function benchSize(browser: Browser, server: Server, n: number) {
   const usable = meshUp && worstFps >= threshold;
   log(`  → ${usable ? 'utilisable' : 'NON utilisable'} (pire réception d’un pair ${Number.isFinite(worstFps) ? worstFps.toFixed(1) : '—'} ${CAMERA ? 'img/s' : 'paquets audio/s'}, seuil ${threshold})`);
 
+  for (const [text, count] of warnings) log(`    avertissement des pages (${count}×) : ${text}`);
+  warnings.clear();
   for (const p of people) await p.page.getByRole('button', { name: 'Quitter' }).click().catch(() => {});
   for (const p of people) await p.context.close();
   return usable;

@@ -47,6 +47,8 @@ export function maxBitrateFor(peers: number): number {
 const SPEAKING_LEVEL = 0.04;
 const SPEAKING_HOLD_MS = 700;
 const ICE_DISCONNECTED_RESTART_MS = 8000;
+const OFFER_TIMEOUT_MS = 15_000;
+const MAX_RESTART_BACKOFF_MS = 60_000;
 
 class PeerLink {
   readonly pc: RTCPeerConnection;
@@ -59,6 +61,8 @@ class PeerLink {
   private tracksAdded = false;
   private readonly earlyCandidates: RTCIceCandidateInit[] = [];
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
+  private offerTimer: ReturnType<typeof setTimeout> | null = null;
+  private restarts = 0;
   private last: { at: number; inBytes: number; outBytes: number } | null = null;
   audioSender: RTCRtpSender | null = null;
   videoSender: RTCRtpSender | null = null;
@@ -75,6 +79,7 @@ class PeerLink {
         this.makingOffer = true;
         await this.pc.setLocalDescription();
         this.signal({ description: { type: 'offer', sdp: this.pc.localDescription!.sdp } });
+        this.armOfferWatchdog();
       } catch (err) {
         console.warn('[vigie] salle : offre impossible', err);
       } finally {
@@ -93,26 +98,62 @@ class PeerLink {
       this.room.changed();
     };
     this.pc.onconnectionstatechange = () => {
-      if (this.pc.connectionState === 'failed') this.pc.restartIce();
-      if (this.pc.connectionState === 'connected') this.room.applyBitrates();
+      const state = this.pc.connectionState;
+      if (state === 'connected') {
+        this.restarts = 0;
+        this.room.applyBitrates();
+      }
+      if (state === 'failed') this.scheduleRestart(0);
       this.room.changed();
     };
     this.pc.oniceconnectionstatechange = () => {
       // A network change (Wi-Fi to 4G): a short blip heals by itself; beyond a few seconds, restart ICE.
-      if (this.restartTimer) clearTimeout(this.restartTimer);
-      this.restartTimer = null;
-      if (this.pc.iceConnectionState === 'disconnected') {
-        this.restartTimer = setTimeout(() => {
-          if (this.pc.iceConnectionState === 'disconnected' || this.pc.iceConnectionState === 'failed') this.pc.restartIce();
-        }, ICE_DISCONNECTED_RESTART_MS);
+      if (this.pc.iceConnectionState === 'disconnected') this.scheduleRestart(ICE_DISCONNECTED_RESTART_MS);
+      else if (this.pc.iceConnectionState === 'connected' || this.pc.iceConnectionState === 'completed') {
+        if (this.restartTimer) clearTimeout(this.restartTimer);
+        this.restartTimer = null;
       }
     };
+  }
+
+  /**
+   * Restarts ICE after `delay`, then again less and less often while the link stays down (8 s,
+   * 16 s, 32 s… one minute at most): a participant whose network or processor cannot hold the call
+   * does not flood the others with offers.
+   */
+  private scheduleRestart(delay: number) {
+    if (this.restartTimer) return;
+    const wait = Math.min(MAX_RESTART_BACKOFF_MS, delay + (this.restarts > 0 ? ICE_DISCONNECTED_RESTART_MS * 2 ** (this.restarts - 1) : 0));
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      const ice = this.pc.iceConnectionState;
+      if (ice !== 'disconnected' && ice !== 'failed') return;
+      this.restarts += 1;
+      this.pc.restartIce();
+    }, wait);
   }
 
   /** This side's id of the link, carried by every signal it sends. */
   readonly localId = crypto.randomUUID();
   /** The other side's id of the link, from its first signal. */
   remoteId: string | null = null;
+
+  /**
+   * An offer left without an answer (lost in a reconnection, or its answer refused) would block the
+   * link for good: after a while it is withdrawn and the negotiation starts again, with an ICE restart.
+   */
+  private armOfferWatchdog() {
+    if (this.offerTimer) clearTimeout(this.offerTimer);
+    const sent = this.pc.localDescription?.sdp;
+    this.offerTimer = setTimeout(() => {
+      this.offerTimer = null;
+      if (this.pc.signalingState !== 'have-local-offer' || this.pc.localDescription?.sdp !== sent) return;
+      void this.pc
+        .setLocalDescription({ type: 'rollback' })
+        .then(() => this.pc.restartIce())
+        .catch((err: unknown) => console.warn('[vigie] salle : relance de la négociation impossible', err));
+    }, OFFER_TIMEOUT_MS);
+  }
 
   private signal(data: VisioSignalData) {
     this.room.signal(this.peerId, { ...data, link: this.localId, ...(this.remoteId ? { peerLink: this.remoteId } : {}) });
@@ -223,6 +264,7 @@ class PeerLink {
 
   close() {
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.offerTimer) clearTimeout(this.offerTimer);
     this.pc.onnegotiationneeded = null;
     this.pc.onicecandidate = null;
     this.pc.ontrack = null;
