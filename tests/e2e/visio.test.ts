@@ -99,6 +99,7 @@ describe('salle virtuelle', () => {
     await loginUi(coord, 'coordination@e2e.test', USER_PASSWORD);
     await coord.getByRole('heading', { name: 'Bonjour Camille Coordination' }).waitFor();
     await coord.goto(`/evenements/${event.id}`);
+    await coord.getByRole('heading', { name: 'Crue du Lez — cellule de crise' }).waitFor();
     await coord.screenshot({ path: path.join(OUT, 'visio-event-desktop.png') });
     await coord.getByTestId('visio-open').click();
     await coord.getByRole('heading', { name: /Salle virtuelle/ }).waitFor();
