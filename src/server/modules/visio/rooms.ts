@@ -54,6 +54,24 @@ const LEAVE_TEXT: Record<VisioLeaveReason, string> = {
   replaced: '',
 };
 
+/** Not seen by its instance for a while (a crashed server), or disconnected well beyond its grace period. */
+function staleSql(graceMs: number) {
+  return sql<boolean>`(seen_at < now() - ${STALE_AFTER_MS} * interval '1 millisecond' OR disconnected_at < now() - ${graceMs + STALE_AFTER_MS} * interval '1 millisecond')`;
+}
+
+/**
+ * A participant's row locked for the transaction, after its event: the order every writer of an
+ * event follows. With `staleGraceMs`, only if it is stale (see `staleSql`).
+ */
+async function lockedParticipant(tx: Kysely<DB>, participantId: string, staleGraceMs?: number): Promise<ParticipantRow | undefined> {
+  const found = await tx.selectFrom('visio_participants').select('event_id').where('id', '=', participantId).executeTakeFirst();
+  if (!found) return undefined;
+  await lockEvent(tx, found.event_id);
+  let q = tx.selectFrom('visio_participants').selectAll().where('id', '=', participantId);
+  if (staleGraceMs !== undefined) q = q.where(staleSql(staleGraceMs));
+  return q.forUpdate().executeTakeFirst();
+}
+
 export function formatDuration(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
   if (minutes < 1) return 'moins d’une minute';
@@ -278,11 +296,7 @@ export class VisioRooms implements RoomFrameHandler {
     if (timer) clearTimeout(timer);
     this.graceTimers.delete(participantId);
     return this.db.transaction().execute(async (tx) => {
-      const found = await tx.selectFrom('visio_participants').select('event_id').where('id', '=', participantId).executeTakeFirst();
-      if (!found) return false;
-      // The event first, then the participant: the order every writer of an event follows.
-      await lockEvent(tx, found.event_id);
-      const row = await tx.selectFrom('visio_participants').selectAll().where('id', '=', participantId).forUpdate().executeTakeFirst();
+      const row = await lockedParticipant(tx, participantId);
       if (!row || row.left_at !== null) return false;
       if (opts.onlyIfDisconnected && (row.disconnected_at === null || row.instance_id !== this.instance)) return false;
       await this.leaveInTx(tx, row, reason, opts.detail);
@@ -390,12 +404,7 @@ export class VisioRooms implements RoomFrameHandler {
       .selectFrom('visio_participants')
       .select('id')
       .where('left_at', 'is', null)
-      .where((eb) =>
-        eb.or([
-          eb('seen_at', '<', sql<Date>`now() - ${STALE_AFTER_MS} * interval '1 millisecond'`),
-          eb('disconnected_at', '<', sql<Date>`now() - ${grace + STALE_AFTER_MS} * interval '1 millisecond'`),
-        ]),
-      )
+      .where(staleSql(grace))
       .execute();
     for (const s of stale) {
       if (this.byParticipant.has(s.id) || this.graceTimers.has(s.id)) continue;
@@ -406,23 +415,8 @@ export class VisioRooms implements RoomFrameHandler {
 
   private async leaveIfStale(participantId: string, grace: number): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      const found = await tx.selectFrom('visio_participants').select('event_id').where('id', '=', participantId).executeTakeFirst();
-      if (!found) return;
-      await lockEvent(tx, found.event_id);
-      const row = await tx
-        .selectFrom('visio_participants')
-        .selectAll()
-        .where('id', '=', participantId)
-        .where('left_at', 'is', null)
-        .where((eb) =>
-          eb.or([
-            eb('seen_at', '<', sql<Date>`now() - ${STALE_AFTER_MS} * interval '1 millisecond'`),
-            eb('disconnected_at', '<', sql<Date>`now() - ${grace + STALE_AFTER_MS} * interval '1 millisecond'`),
-          ]),
-        )
-        .forUpdate()
-        .executeTakeFirst();
-      if (row) await this.leaveInTx(tx, row, 'connection_lost');
+      const row = await lockedParticipant(tx, participantId, grace);
+      if (row && row.left_at === null) await this.leaveInTx(tx, row, 'connection_lost');
     });
   }
 
