@@ -51,6 +51,7 @@ import { ensureReferenceData } from '../src/server/bootstrap';
 import { loadConfig } from '../src/server/config';
 import { buildApp } from '../src/server/http/app';
 import { readLayerFile, reprojectLayer, resolveCrs } from '../src/server/modules/map/layer-file';
+import { forgetLayerTiles } from '../src/server/modules/map/tiles';
 import { buildOrganisation, buildUser } from '../tests/fixtures/factories';
 import { multipartBody } from '../tests/fixtures/logbook';
 import { TEST_PASSWORD } from '../tests/helpers/app';
@@ -78,6 +79,14 @@ const PLACE = [3.88, 43.61] as const;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} Mio`;
+const kb = (n: number) => `${(n / 1024).toFixed(0)} Kio`;
+
+/** The XYZ tile holding a point at zoom z (Web Mercator). */
+function tileAt(lon: number, lat: number, z: number) {
+  const n = 2 ** z;
+  const r = (lat * Math.PI) / 180;
+  return { x: Math.floor(((lon + 180) / 360) * n), y: Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n) };
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (v: number) => `${v.toFixed(0)} ms`;
 const msFr = (v: number) => `${Math.round(v).toLocaleString('fr-FR')} ms`;
@@ -130,6 +139,22 @@ async function benchEngine(engine: string, database: Database) {
       log(`  ${l.label} : fichier ${mb(l.data.length)}, stocké ${mb(stored)} (WGS 84)`);
       log(`    dépôt (POST /api/map-layers/upload) : médiane ${ms(median(uploads))} [${uploads.map(ms).join(', ')}]`);
       log(`    objets (GET …/features) : médiane ${ms(median(gets))} ; avec ETag (304) : ${ms(median(cached))}`);
+      // Vector tiles (what the map asks for when zoomed in): the first one cuts the layer's index.
+      const tile = async (lon: number, lat: number, z: number) => {
+        const { x, y } = tileAt(lon, lat, z);
+        const r = await time(() => app.inject({ method: 'GET', url: `/api/map-layers/${id}/tiles/${z}/${x}/${y}`, headers: { ...headers, 'accept-encoding': 'gzip' } }));
+        if (r.value.statusCode !== 200 && r.value.statusCode !== 204) throw new Error(`tile ${z}/${x}/${y}: ${r.value.statusCode} ${r.value.body.slice(0, 200)}`);
+        return { ms: r.ms, bytes: r.value.rawPayload.length };
+      };
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the index cut after the upload
+      forgetLayerTiles();
+      const cold = await tile(...PLACE, 14);
+      const city = await tile(...PLACE, 14);
+      const dept = await tile(3.5, 43.6, 9);
+      const deptAgain = await tile(3.5, 43.6, 9);
+      log(
+        `    tuiles (GET …/tiles/z/x/y, gzip) : première après démarrage (index coupé) ${ms(cold.ms)} ; en ville (z14) ${ms(city.ms)}, ${kb(city.bytes)} ; département (z9) ${ms(dept.ms)} puis ${ms(deptAgain.ms)} (gardée), ${kb(dept.bytes)}`,
+      );
     }
   } finally {
     await app.close();
@@ -233,6 +258,9 @@ async function benchBrowser(engine: string, database: Database) {
     const arrived: number[] = [];
     const settledAfter: number[] = [];
     const departments: number[] = [];
+    const tileCounts: number[] = [];
+    const tileBytes: number[] = [];
+    const wholeReads: number[] = [];
     let rows: Array<{ name: string; state: string; count: string }> = [];
     let framedZoom = NaN;
     let departmentZoom = NaN;
@@ -273,6 +301,9 @@ async function benchBrowser(engine: string, database: Database) {
           requested.push(Math.min(...fetches.map((f) => f.start)));
           arrived.push(Math.max(...fetches.map((f) => f.end)));
         }
+        tileCounts.push(fetches.filter((f) => f.tile).length);
+        tileBytes.push(fetches.filter((f) => f.tile).reduce((a, f) => a + f.bytes, 0));
+        wholeReads.push(fetches.filter((f) => !f.tile).length);
         loaded.push(await page.evaluate(() => window.__benchMap.domContentLoaded()));
         framedZoom = render.zoom;
         rows = await page.evaluate(() => window.__benchMap.rows());
@@ -338,6 +369,7 @@ async function benchBrowser(engine: string, database: Database) {
     }
     const at = (xs: number[]) => (xs.length ? msFr(median(xs)) : '?');
     log(`    dont (médianes, depuis la navigation) : page chargée (DOMContentLoaded) à ${at(loaded)}, objets des couches demandés à ${at(requested)} et reçus à ${at(arrived)}, couches prêtes à ${at(settledAfter)}`);
+    log(`    objets reçus au premier affichage : ${median(tileCounts)} tuiles vectorielles (${kb(median(tileBytes))} sur le réseau), ${median(wholeReads)} couche(s) lue(s) en entier`);
     log(`  département entier (vue ajustée à l’étendue des couches, zoom ${departmentZoom.toFixed(1)}, carte de ${mapSize.join('×')} px) : médiane ${msFr(median(departments))} [${departments.map(msFr).join(', ')}]`);
     if (pans) {
       log(`  déplacement au niveau du département (setCenter à chaque image, ${PAN_MS / 1000} s) : ${frameLine(pans.department)}`);

@@ -11,7 +11,7 @@ export interface BenchMapHelpers {
   state(expectedLayers: number): false | string;
   rows(): Array<{ name: string; state: string; count: string }>;
   renderOnce(): Promise<{ at: number; zoom: number; attr: number }>;
-  featureFetches(): Array<{ start: number; end: number; bytes: number; decoded: number }>;
+  featureFetches(): Array<{ start: number; end: number; bytes: number; decoded: number; tile: boolean }>;
   domContentLoaded(): number;
   fitData(): Promise<{ ms: number; zoom: number; size: number[] }>;
   goTo(lon: number, lat: number, zoom: number): Promise<{ ms: number; zoom: number }>;
@@ -101,8 +101,8 @@ export const MAP_PAGE_HELPERS = String.raw`
     featureFetches() {
       return performance
         .getEntriesByType('resource')
-        .filter((e) => /\/api\/map-layers\/[^/]+\/features/.test(e.name))
-        .map((e) => ({ start: e.startTime, end: e.responseEnd, bytes: e.encodedBodySize, decoded: e.decodedBodySize }));
+        .filter((e) => /\/api\/map-layers\/[^/]+\/(features|tiles\/)/.test(e.name))
+        .map((e) => ({ start: e.startTime, end: e.responseEnd, bytes: e.encodedBodySize, decoded: e.decodedBodySize, tile: /\/tiles\//.test(e.name) }));
     },
     /** When the document and its scripts were done (ms since navigation). */
     domContentLoaded() {

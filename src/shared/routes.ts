@@ -94,6 +94,7 @@ import {
   updatePerimeterBodySchema,
   uploadMapLayerQuerySchema,
   wmsImageQuerySchema,
+  layerTileParamsSchema,
 } from './schemas/map';
 import {
   activateBodySchema,
@@ -603,6 +604,14 @@ export const routes = {
     summary: 'Objets d’une couche déposée (GeoJSON, WGS 84 ; ETag)',
     params: idParamsSchema,
     produces: ['application/geo+json'],
+  },
+  getMapLayerTile: {
+    method: 'GET',
+    path: '/api/map-layers/:id/tiles/:z/:x/:y',
+    access: perm('events.read'),
+    summary: 'Une tuile vectorielle d’une couche déposée (Mapbox Vector Tile, XYZ en Web Mercator ; 204 quand elle est vide ; ETag) : la carte ne charge que la partie visible d’une grande couche',
+    params: layerTileParamsSchema,
+    produces: ['application/vnd.mapbox-vector-tile'],
   },
   uploadMapLayer: {
     method: 'POST',

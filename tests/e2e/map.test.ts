@@ -15,7 +15,7 @@ import type { MapLayer } from '../../src/shared/schemas/map';
 import { catalogue } from './logbook-data';
 import { adminApi, ApiClient, createReadyUser, DESKTOP, launchBrowser, loginUi, newContext, PHONE, ROOT, startServer, type RunningServer } from './support';
 import { USER_PASSWORD } from './fixtures';
-import { communeOutline34, geojsonLambert93, MONTPELLIER_L93, pointInGeometry, shapefileZip } from '../fixtures/map';
+import { communeOutline34, geojsonLambert93, gridPointsLambert93, LAMBERT93_ORIGIN, MONTPELLIER_L93, pointInGeometry, shapefileZip } from '../fixtures/map';
 import { FAKE_WFS_POINTS, startFakeOgc, type FakeOgc } from '../fixtures/ogc';
 
 const OUT = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? 'screenshots');
@@ -109,6 +109,46 @@ async function clickAt(page: Page, lon: number, lat: number) {
   await page.mouse.click(box.x + pixel[0], box.y + pixel[1]);
   // Apart enough not to make a double click.
   await page.waitForTimeout(400);
+}
+
+/** Centres the map on a place in degrees at a zoom, and waits until it is drawn with all it asked for. */
+async function viewAt(page: Page, lon: number, lat: number, zoom: number) {
+  const before = Number((await page.getByTestId('event-map').getAttribute('data-rendercomplete')) ?? 0);
+  await page.getByTestId('event-map').evaluate(
+    (el, [lo, la, z]) => {
+      const R = 6378137;
+      const view = (el as unknown as { olMap: { getView: () => { setCenter: (c: number[]) => void; setZoom: (z: number) => void } } }).olMap.getView();
+      view.setCenter([R * ((lo * Math.PI) / 180), R * Math.log(Math.tan(Math.PI / 4 + (la * Math.PI) / 360))]);
+      view.setZoom(z);
+    },
+    [lon, lat, zoom],
+  );
+  await page.waitForFunction((t0) => Number(document.querySelector('[data-testid="event-map"]')?.getAttribute('data-rendercomplete') ?? 0) > t0, before);
+}
+
+/**
+ * The parts of an uploaded layer on the map: [name, lon, lat] of the point features its vector
+ * tiles hold in the current view, and how many features its whole copy (drawn zoomed out) holds.
+ */
+async function largeLayerOnMap(page: Page, layerId: string): Promise<{ tiled: Array<[string, number, number]>; whole: number }> {
+  return page.getByTestId('event-map').evaluate((el, id) => {
+    type Feat = { get: (k: string) => unknown; getType: () => string; getFlatCoordinates: () => number[] };
+    type Src = { getTileGrid?: () => unknown; getFeatures: () => Feat[] };
+    type Lyr = { get: (k: string) => unknown; getSource: () => Src; getLayers?: () => { getArray: () => Lyr[] }; getFeaturesInExtent?: (e: number[]) => Feat[] };
+    const map = (el as unknown as { olMap: { getLayers: () => { getArray: () => Lyr[] }; getView: () => { calculateExtent: () => number[] } } }).olMap;
+    const group = map.getLayers().getArray().find((l) => l.get('layerId') === id);
+    const parts = group?.getLayers?.().getArray() ?? [];
+    const tiles = parts.find((l) => typeof l.getSource().getTileGrid === 'function');
+    const whole = parts.find((l) => typeof l.getSource().getTileGrid !== 'function');
+    const R = 6378137;
+    const tiled = (tiles?.getFeaturesInExtent?.(map.getView().calculateExtent()) ?? [])
+      .filter((f) => f.getType() === 'Point')
+      .map((f) => {
+        const [x, y] = f.getFlatCoordinates();
+        return [String(f.get('nom')), (x / R) * (180 / Math.PI), (2 * Math.atan(Math.exp(y / R)) - Math.PI / 2) * (180 / Math.PI)] as [string, number, number];
+      });
+    return { tiled, whole: whole ? whole.getSource().getFeatures().length : -1 };
+  }, layerId);
 }
 
 describe('carte d’un événement', () => {
@@ -331,5 +371,76 @@ describe('carte d’un événement', () => {
 
     await readerContext.close();
     await coordContext.close();
+  });
+  test('grande couche (2 500 points) : tuiles vectorielles autour du lieu, fiche d’un point, vue du département, table attributaire', async () => {
+    const big = await coordApi.upload<MapLayer>('/api/map-layers/upload?name=Poteaux%20incendie', 'poteaux.geojson', 'application/geo+json', gridPointsLambert93(2500));
+    expect(big.featureCount).toBe(2500);
+    const typeId = (await catalogue(coordApi, '/api/event-types')).find((i: CatalogueItem) => i.name === 'Inondation')!.id;
+    const flood = await coordApi.call<EventDetail>('POST', '/api/events', { typeId, title: 'Crue de la Mosson — poteaux', severity: 2, place: { type: 'Point', coordinates: MONTPELLIER_L93.townHall.lonLat } });
+    const [lon, lat] = LAMBERT93_ORIGIN.lonLat;
+    for (const [size, who, name] of [[DESKTOP, 'coordination@e2e.test', 'Camille Coordination'], [PHONE, 'lecteur@e2e.test', 'Louis Lecteur']] as const) {
+      const context = await newContext(browser, server.url, size);
+      const page = await context.newPage();
+      const asked: string[] = [];
+      page.on('request', (r) => {
+        if (r.url().includes(`/api/map-layers/${big.id}/`)) asked.push(new URL(r.url()).pathname);
+      });
+      await signIn(page, who, name);
+      await page.goto(`/evenements/${flood.id}?vue=carte`);
+      await page.locator('[data-testid="event-map"][data-layers-settled="true"]').waitFor({ timeout: 30_000 });
+      const row = layerRow(page, 'Poteaux incendie');
+      // (On a phone the list of layers is folded under « Couches et périmètres ».)
+      await row.and(page.locator('[data-state="ready"]')).waitFor({ state: 'attached' });
+      expect(await row.getAttribute('data-count')).toBe('2500');
+      // Around the event's place only tiles were asked for, never the whole layer.
+      expect(asked.length).toBeGreaterThan(0);
+      expect(asked.every((p) => /\/tiles\/1[1-4]\/\d+\/\d+$/.test(p)), asked.join(' ')).toBe(true);
+
+      // The landmark (the origin of Lambert-93: 3° E, 46.5° N), read from its tile where the file put it, and its card.
+      await viewAt(page, lon, lat, 15);
+      const seen = await largeLayerOnMap(page, big.id);
+      const landmark = seen.tiled.find((f) => f[0] === 'Borne géodésique')!;
+      expect(landmark[1]).toBeCloseTo(lon, 4);
+      expect(landmark[2]).toBeCloseTo(lat, 4);
+      await clickAt(page, lon, lat);
+      const card = page.getByTestId('map-card');
+      await card.getByText('repère', { exact: true }).waitFor();
+      expect(await card.innerText()).toContain('Borne géodésique');
+      expect(await card.innerText()).toContain('Poteaux incendie');
+      expect(await card.innerText()).not.toContain('vigie:tileLayer');
+      if (process.env.SCREENSHOTS !== '0') {
+        // The fake WMS of the first test paints everything blue: unticked for the picture.
+        const ppri = page.getByRole('checkbox', { name: 'Zonage PPRI (WMS)' });
+        if (await ppri.isVisible()) await ppri.uncheck();
+        await page.getByTestId('event-map-panel').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: path.join(OUT, `map-large-layer-${size === PHONE ? 'phone' : 'desktop'}.png`) });
+      }
+      await card.getByRole('button', { name: 'Fermer' }).click();
+      if (size === PHONE) {
+        await context.close();
+        continue;
+      }
+
+      // Zoomed out over the department: the layer is read whole, once, and drawn from that copy.
+      expect(asked.some((p) => p.endsWith('/features'))).toBe(false);
+      await viewAt(page, 3.5, 44.5, 7.5);
+      await page.waitForFunction((id) => {
+        const el = document.querySelector('[data-testid="event-map"]') as unknown as { olMap: { getLayers: () => { getArray: () => Array<{ get: (k: string) => unknown; getLayers?: () => { getArray: () => Array<{ getSource: () => { getTileGrid?: unknown; getFeatures?: () => unknown[] } }> } }> } } };
+        const group = el.olMap.getLayers().getArray().find((l) => l.get('layerId') === id);
+        const whole = group?.getLayers?.().getArray().find((l) => typeof l.getSource().getTileGrid !== 'function');
+        return (whole?.getSource().getFeatures?.().length ?? 0) === 2500;
+      }, big.id);
+      expect(asked.filter((p) => p.endsWith('/features'))).toHaveLength(1);
+      expect((await largeLayerOnMap(page, big.id)).whole).toBe(2500);
+
+      // Its attribute table lists every feature (filtered here on the landmark).
+      await row.getByRole('button', { name: 'Table attributaire' }).click();
+      const table = page.getByTestId('attribute-table');
+      await table.getByRole('searchbox').or(table.getByRole('textbox')).first().fill('géodésique');
+      await table.getByRole('cell', { name: 'Borne géodésique' }).waitFor();
+      expect(asked.filter((p) => p.endsWith('/features'))).toHaveLength(1);
+      await context.close();
+    }
   });
 });

@@ -15,6 +15,9 @@ import type { EventDetail, Entry } from '../../src/shared/schemas/logbook';
 import type { MapLayer, Perimeter } from '../../src/shared/schemas/map';
 import { countRows, expectError, send, serverErrors, signIn, WsClient } from './support';
 import { FAKE_WFS_POINTS, startFakeOgc, type FakeOgc } from '../fixtures/ogc';
+import MVT from 'ol/format/MVT';
+import { toLonLat } from 'ol/proj';
+import { createXYZ } from 'ol/tilegrid';
 
 let t: TestApp;
 let db: Kysely<DB>;
@@ -49,6 +52,27 @@ async function features(s: Session, id: string): Promise<Fc> {
 }
 
 /** Even-odd point-in-polygon on every ring of a Polygon or MultiPolygon. */
+/** The XYZ tile holding a point at zoom z (Web Mercator, as OpenLayers counts them). */
+function tileAt(lon: number, lat: number, z: number) {
+  const n = 2 ** z;
+  const r = (lat * Math.PI) / 180;
+  return { z, x: Math.floor(((lon + 180) / 360) * n), y: Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n) };
+}
+
+/** A vector tile read by OpenLayers' MVT format, its features in degrees (rings flattened to their points). */
+function readTile(bytes: Buffer, z: number, x: number, y: number) {
+  const grid = createXYZ({ maxZoom: 22 });
+  const extent = grid.getTileCoordExtent([z, x, y]);
+  const format = new MVT({ layers: ['features'] });
+  const features = format.readFeatures(new Uint8Array(bytes).buffer, { extent, featureProjection: 'EPSG:3857' });
+  return features.map((f) => {
+    const flat = f.getFlatCoordinates();
+    const coordinates: Array<[number, number]> = [];
+    for (let i = 0; i < flat.length; i += 2) coordinates.push(toLonLat([flat[i], flat[i + 1]]) as [number, number]);
+    return { type: f.getType(), properties: f.getProperties(), coordinates };
+  });
+}
+
 function inside(p: [number, number], g: { type: string; coordinates: unknown }): boolean {
   const polygons = (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as Array<Array<Array<[number, number]>>>;
   let In = false;
@@ -131,6 +155,48 @@ describe('layers uploaded from files', () => {
     const audit = await db.selectFrom('audit_log').selectAll().where('entity_id', '=', layer.id).executeTakeFirstOrThrow();
     expect(audit).toMatchObject({ action: 'map_layer.created', organisation_id: w.a.id });
     expect(audit.changes).toMatchObject({ crs: 'EPSG:2154', crsOrigin: 'declared', featureCount: 3, sha256: layer.source!.sha256 });
+  });
+
+  it('vector tiles: the map of a large layer asks only for what it shows; the features land at the right place, empty tiles are 204, bad tiles are refused', async () => {
+    const layer = await json<MapLayer>(await upload(admin, geojsonLambert93(), { fileName: 'tuiles.geojson' }), 201);
+    const [lon, lat] = MONTPELLIER_L93.townHall.lonLat;
+    const { z, x, y } = tileAt(lon, lat, 14);
+    const res = await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}/tiles/${z}/${x}/${y}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
+    expect(res.headers['content-encoding']).toBe('gzip');
+    // Read as the map reads it (OpenLayers' MVT format), back in degrees.
+    const decoded = readTile(gunzipSync(res.rawPayload), z, x, y);
+    const townHall = decoded.find((f) => f.properties.nom === 'Hôtel de ville')!;
+    expect(townHall.type).toBe('Point');
+    // One tile unit at zoom 14 is ≈ 0.6 m: the point is where the file put it, to ≈ 1 m.
+    expect(townHall.coordinates[0][0]).toBeCloseTo(lon, 4);
+    expect(townHall.coordinates[0][1]).toBeCloseTo(lat, 4);
+    expect(inside(townHall.coordinates[0], montpellier)).toBe(true);
+    // The flood zone crosses the tile: its outline is there, with its attributes.
+    expect(decoded.find((f) => f.properties.nom === 'Zone inondable du Lez (extrait)')).toMatchObject({ type: 'Polygon', properties: { aléa: 'fort' } });
+    // The same tile without gzip; again with its ETag: 304.
+    const plain = await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}/tiles/${z}/${x}/${y}`);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(Buffer.compare(plain.rawPayload, gunzipSync(res.rawPayload))).toBe(0);
+    const again = await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}/tiles/${z}/${x}/${y}`, { headers: { 'if-none-match': String(res.headers.etag) } });
+    expect(again.statusCode).toBe(304);
+    // The whole world in one tile: both points, but not the flood zone, smaller than a pixel at
+    // that scale (simplified away); a tile of Brittany holds nothing.
+    const world = readTile(gunzipSync((await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}/tiles/0/0/0`, { headers: { 'accept-encoding': 'gzip' } })).rawPayload), 0, 0, 0);
+    expect(world.map((f) => f.properties.nom).sort()).toEqual(['Hôtel de ville', 'Place de la Comédie']);
+    const brittany = tileAt(-2.76, 47.66, 14);
+    const empty = await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}/tiles/${brittany.z}/${brittany.x}/${brittany.y}`);
+    expect(empty.statusCode).toBe(204);
+    expect(empty.body).toBe('');
+    // Tiles that do not exist: clear errors naming the coordinate.
+    for (const [bad, path] of [['15/0/0', 'z'], [`14/${2 ** 14}/0`, 'x'], ['3/1.5/2', 'x'], ['3/2/-1', 'y'], ['a/0/0', 'z']] as const) {
+      const err = expectError(await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}/tiles/${bad}`), 'validation_failed');
+      expect((err.details as Array<{ path: string }>).map((d) => d.path), bad).toContain(path);
+    }
+    // Deleted: its tiles are gone too.
+    expect((await send(t.app, admin, 'DELETE', `/api/map-layers/${layer.id}`)).statusCode).toBe(204);
+    expectError(await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}/tiles/${z}/${x}/${y}`), 'not_found');
   });
 
   it('a zipped shapefile with a Lambert-93 .prj (attributes in Windows-1252, no .cpg), attached to one event', async () => {
@@ -285,6 +351,7 @@ describe('remote layers, styles, deletion, visibility', () => {
     );
     expect(wms.remote).toMatchObject({ crs: 'EPSG:4326', version: '1.3.0' });
     expectError(await send(t.app, reader, 'GET', `/api/map-layers/${wfs.id}/features`), 'map_layer_remote');
+    expectError(await send(t.app, reader, 'GET', `/api/map-layers/${wfs.id}/tiles/0/0/0`), 'map_layer_remote');
     const before = await countRows(db);
     for (const url of ['ftp://sig.example/wfs', 'javascript:alert(1)', 'https://agent:secret@sig.example/wfs', 'pas une adresse', `https://sig.example/${'x'.repeat(2100)}`]) {
       const err = expectError(await send(t.app, coord, 'POST', '/api/map-layers', { json: { kind: 'wms', name: 'X', url, layerName: 'x', version: '1.3.0' } }), 'validation_failed');
@@ -318,6 +385,7 @@ describe('remote layers, styles, deletion, visibility', () => {
     const layer = await json<MapLayer>(await upload(coord, geojsonLambert93(), { fileName: 'captages.geojson', query: { eventId: hidden.id } }), 201);
     expectError(await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}`), 'not_found');
     expectError(await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}/features`), 'not_found');
+    expectError(await send(t.app, reader, 'GET', `/api/map-layers/${layer.id}/tiles/0/0/0`), 'not_found');
     expectError(await send(t.app, reader, 'GET', `/api/map-layers?eventId=${hidden.id}`), 'not_found');
     const list = await json<{ layers: MapLayer[] }>(await send(t.app, reader, 'GET', '/api/map-layers'));
     expect(list.layers.map((l) => l.id)).not.toContain(layer.id);

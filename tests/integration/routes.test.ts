@@ -513,6 +513,7 @@ const requestFor: Record<RouteId, (c: Ctx, o: OrgFixture) => Promise<Req>> = {
   },
   getMapLayer: async (c, o) => ({ params: { id: (await freshLayer(c, o)).id } }),
   getMapLayerFeatures: async (c, o) => ({ params: { id: (await freshLayer(c, o)).id } }),
+  getMapLayerTile: async (c, o) => ({ params: { id: (await freshLayer(c, o)).id, z: '0', x: '0', y: '0' } }),
   uploadMapLayer: async () => ({ query: { crs: 'EPSG:2154' }, multipart: { fileName: 'lieux.geojson', contentType: 'application/geo+json', data: geojsonLambert93() } }),
   createRemoteMapLayer: async (c, o) => ({ body: await validBodies.createRemoteMapLayer(c, o) }),
   updateMapLayer: async (c, o) => ({ params: { id: (await freshLayer(c, o)).id }, body: await validBodies.updateMapLayer(c, o) }),
@@ -1130,6 +1131,10 @@ const crossOrgCases: Record<RouteId, (x: Cross) => Promise<void>> = {
   getMapLayerFeatures: async (x) => {
     const s = await x.asB();
     for (const l of [x.aLayer, x.aEventLayer]) expectError(await send(c.t.app, s, 'GET', `/api/map-layers/${l.id}/features`), 'not_found');
+  },
+  getMapLayerTile: async (x) => {
+    const s = await x.asB();
+    for (const l of [x.aLayer, x.aEventLayer]) expectError(await send(c.t.app, s, 'GET', `/api/map-layers/${l.id}/tiles/0/0/0`), 'not_found');
   },
   uploadMapLayer: async (x) => {
     const s = await x.asB();

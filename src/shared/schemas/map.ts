@@ -287,6 +287,30 @@ export const remoteFeaturesQuerySchema = z.strictObject({
   }),
 });
 
+/** Deepest zoom of a layer's vector tiles (the map draws deeper zooms from these). */
+export const LAYER_TILE_MAX_ZOOM = 14;
+/**
+ * Beyond this many features, the map draws an uploaded layer from its vector tiles (only the
+ * visible part, simplified for the zoom) instead of loading all its features.
+ */
+export const TILED_LAYER_FEATURES = 2000;
+
+const tileCoordinate = (what: string) => z.coerce.number({ message: `${what} : un entier.` }).int({ message: `${what} : un entier.` }).min(0, { message: `${what} : positif.` });
+
+/** One vector tile of an uploaded layer (XYZ scheme, Web Mercator, as OpenLayers asks for it). */
+export const layerTileParamsSchema = z
+  .strictObject({
+    id: uuidSchema,
+    z: tileCoordinate('Niveau de zoom (z)').max(LAYER_TILE_MAX_ZOOM, { message: `Niveau de zoom (z) : ${LAYER_TILE_MAX_ZOOM} au plus.` }),
+    x: tileCoordinate('Colonne de tuile (x)'),
+    y: tileCoordinate('Ligne de tuile (y)'),
+  })
+  .superRefine(({ z: zoom, x, y }, ctx) => {
+    for (const [key, value] of [['x', x], ['y', y]] as const) {
+      if (value >= 2 ** zoom) ctx.addIssue({ code: 'custom', path: [key], message: `Tuile hors du monde : ${key} doit être inférieur à 2^z (${2 ** zoom} au niveau ${zoom}).` });
+    }
+  });
+
 /** One image of a WMS layer, as the map asks for it (bbox in the projection `crs`). */
 export const wmsImageQuerySchema = z.strictObject({
   bbox: numberList(4, 'Emprise (bbox)').refine(([a, b, c, d]) => a < c && b < d, { message: 'Emprise (bbox) : minx < maxx et miny < maxy.' }),

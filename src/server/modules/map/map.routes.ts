@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { actorOf } from '../../http/context';
 import { AppError } from '../../http/errors';
 import { defineHandlers } from '../../http/route';
@@ -6,6 +7,8 @@ import * as perimeters from './perimeters.service';
 import { exportEventGeojson } from './export.service';
 import { remoteFeatures, remoteImage } from './remote.service';
 import { requireVisibleEvent } from '../events';
+import { getLayerTile, warmLayerTiles } from './tiles';
+import { TILED_LAYER_FEATURES } from '../../../shared/schemas/map';
 
 const disposition = (kind: 'attachment' | 'inline', name: string) =>
   `${kind}; filename="${name.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
@@ -30,6 +33,19 @@ export const mapHandlers = defineHandlers({
     if (out.body.gzip) return reply.header('content-encoding', 'gzip').send(Buffer.from(out.body.gzip));
     return reply.send(out.body.geojson);
   },
+  getMapLayerTile: async ({ auth, params, req, reply, services }) => {
+    const inm = req.headers['if-none-match'];
+    const out = await getLayerTile(services, auth, params, typeof inm === 'string' ? inm : undefined);
+    reply.header('etag', out.etag);
+    reply.header('cache-control', 'private, no-cache');
+    reply.header('vary', 'accept-encoding');
+    if (out.notModified) return reply.status(304).send();
+    if (!out.gzip) return reply.status(204).send();
+    reply.header('content-type', 'application/vnd.mapbox-vector-tile');
+    // Compressed once when cut: sent as kept, or inflated for a client that does not take gzip.
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(out.gzip);
+    return reply.send(gunzipSync(out.gzip));
+  },
   uploadMapLayer: async ({ auth, query, ip, req, reply, services }) => {
     if (!req.isMultipart()) throw new AppError('unsupported_media_type');
     // A body announced larger than the limit is refused before a byte of it is read; the
@@ -41,6 +57,8 @@ export const mapHandlers = defineHandlers({
     }
     const file = await req.file({ limits: { fileSize: services.config.mapLayerMaxBytes + 1, files: 1, fields: 5 } });
     const result = await layers.uploadLayer(services, auth, actorOf(auth, ip), query, file);
+    // A layer the maps draw from tiles: its index is cut once the answer is sent.
+    if ((result.featureCount ?? 0) > TILED_LAYER_FEATURES) setImmediate(() => void warmLayerTiles(services, result.id));
     reply.status(201);
     return result;
   },

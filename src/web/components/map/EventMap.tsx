@@ -5,10 +5,15 @@ import Feature from 'ol/Feature';
 import Geolocation from 'ol/Geolocation';
 import VectorLayer from 'ol/layer/Vector';
 import VectorImageLayer from 'ol/layer/VectorImage';
+import VectorTileLayer from 'ol/layer/VectorTile';
 import ImageLayer from 'ol/layer/Image';
+import LayerGroup from 'ol/layer/Group';
 import TileLayer from 'ol/layer/Tile';
 import VectorSource from 'ol/source/Vector';
 import ImageWMS from 'ol/source/ImageWMS';
+import VectorTileSource from 'ol/source/VectorTile';
+import MVT from 'ol/format/MVT';
+import type { TileSourceEvent } from 'ol/source/Tile';
 import XYZ from 'ol/source/XYZ';
 import GeoJSON from 'ol/format/GeoJSON';
 import RenderFeature from 'ol/render/Feature';
@@ -18,7 +23,7 @@ import Collection from 'ol/Collection';
 import Point from 'ol/geom/Point';
 import CircleGeom from 'ol/geom/Circle';
 import { bbox as bboxStrategy } from 'ol/loadingstrategy';
-import { fromLonLat, toLonLat, transformExtent } from 'ol/proj';
+import { fromLonLat, get as getProjection, toLonLat, transformExtent } from 'ol/proj';
 import { createEmpty, extend, isEmpty } from 'ol/extent';
 import { defaults as defaultControls } from 'ol/control/defaults';
 import ScaleLine from 'ol/control/ScaleLine';
@@ -26,13 +31,16 @@ import { defaults as defaultInteractions } from 'ol/interaction/defaults';
 import { Circle as CircleStyle, Fill, Stroke, Style } from 'ol/style';
 import type ImageWrapper from 'ol/Image';
 import type { Geometry, LineString, Polygon } from 'ol/geom';
+import type { FeatureLike } from 'ol/Feature';
 import type BaseLayer from 'ol/layer/Base';
 import 'ol/ol.css';
 import '../pcs/pcs.css';
 import { can, topicOf, type EventDetail, type Entry } from '../../../shared';
 import {
   DEFAULT_LAYER_STYLE,
+  LAYER_TILE_MAX_ZOOM,
   mapLayerKindLabels,
+  TILED_LAYER_FEATURES,
   perimeterCategoryLabels,
   type EventMapSettings,
   type MapLayer,
@@ -64,8 +72,97 @@ const geojson = new GeoJSON({ dataProjection: 'EPSG:4326', featureProjection: VI
 const geojsonLight = new GeoJSON<RenderFeature>({ featureClass: RenderFeature, dataProjection: 'EPSG:4326', featureProjection: VIEW });
 export type DataSource = VectorSource<RenderFeature>;
 const round7 = (v: number) => Math.round(v * 1e7) / 1e7;
-/** Beyond this many features, a layer is drawn as an image (ol/layer/VectorImage). */
-const LARGE_LAYER_FEATURES = 2000;
+/**
+ * Beyond TILED_LAYER_FEATURES features, an uploaded layer is drawn from its vector tiles (only what
+ * the view shows, simplified for its zoom); a WFS layer that large is drawn as an image
+ * (ol/layer/VectorImage).
+ */
+const LARGE_LAYER_FEATURES = TILED_LAYER_FEATURES;
+/** What the server names the one layer of every vector tile (TILE_LAYER_NAME). */
+const TILE_LAYER_NAME = 'features';
+/** The property OpenLayers' MVT reader adds to a tile's features (their tile layer's name): not an attribute. */
+const TILE_LAYER_PROPERTY = 'vigie:tileLayer';
+
+/** The URL template of a layer's vector tiles ({z}/{x}/{y} filled in by OpenLayers). */
+const tileUrl = (id: string) => routeUrl('getMapLayerTile', { id, z: '0', x: '0', y: '0' }).replace(/0\/0\/0$/, '{z}/{x}/{y}');
+
+/**
+ * All the features of an uploaded layer, read in one request: at once, or (`lazy`) the first time
+ * the map draws the layer or `loadWhole` is called (its attribute table lists them).
+ */
+function featureSource(id: string, done: (count: number) => void, failed: (message: string) => void, lazy = false): DataSource {
+  const load = (vs: DataSource, success?: (f: RenderFeature[]) => void, failure?: () => void) =>
+    fetch(routeUrl('getMapLayerFeatures', { id }), { credentials: 'include' })
+      .then(async (r) => {
+        if (!r.ok) throw new Error(await failureMessage(r));
+        const features = geojsonLight.readFeatures(await r.json());
+        vs.addFeatures(features);
+        success?.(features);
+        done(features.length);
+      })
+      .catch((err: Error) => {
+        failure?.();
+        failed(err.message || t('map.layer.failed'));
+      });
+  if (!lazy) {
+    const vs = new VectorSource<RenderFeature>();
+    void load(vs);
+    return vs;
+  }
+  const vs: DataSource = new VectorSource<RenderFeature>({ loader: (_extent, _resolution, _projection, success, failure) => void load(vs, success, failure) });
+  return vs;
+}
+
+/** Loads a lazy feature source now (once), whatever the map shows. */
+function loadWhole(source: DataSource) {
+  source.loadFeatures([-Infinity, -Infinity, Infinity, Infinity], 1, getProjection(VIEW)!);
+}
+
+/** The card of a feature of one of the organisation's layers. */
+function dataSelection(f: FeatureLike, layer: BaseLayer): MapSelection {
+  const props = { ...f.getProperties() };
+  delete props.geometry;
+  delete props[TILE_LAYER_PROPERTY];
+  const labelField = layer.get('labelField') as string | null;
+  const title = labelField && props[labelField] !== undefined ? String(props[labelField]) : String(layer.get('layerName'));
+  return { kind: 'feature', layerId: String(layer.get('layerId')), featureId: f.getId() ?? (f as Feature).get('ol_uid') ?? '', properties: props, title };
+}
+
+/** Offsets tried around a tapped pixel, nearest first, up to the hit tolerance of the other layers (8 px). */
+const TAP_OFFSETS: Array<[number, number]> = [[0, 0], ...[4, 8].flatMap((r) => [0, 1, 2, 3, 4, 5, 6, 7].map((k): [number, number] => [Math.round(r * Math.cos((k * Math.PI) / 4)), Math.round(r * Math.sin((k * Math.PI) / 4))]))];
+
+/**
+ * The feature of a layer drawn from vector tiles under a pixel (topmost layer first), through the
+ * layers' own hit detection (asynchronous; the map's synchronous one does not see tiled layers).
+ */
+async function featureOfTiles(map: OlMap, pixel: number[]): Promise<{ feature: FeatureLike; layer: BaseLayer } | null> {
+  const view = map.getView();
+  // Visible: not unticked (its group), and at a zoom where it is the one drawn.
+  const tiled = map.getAllLayers().filter((l): l is VectorTileLayer => l instanceof VectorTileLayer && l.get('vigie') === 'data' && l.isVisible(view));
+  if (!tiled.length) return null;
+  tiled.sort((a, b) => (b.getZIndex() ?? 0) - (a.getZIndex() ?? 0));
+  for (const [dx, dy] of TAP_OFFSETS) {
+    for (const layer of tiled) {
+      const [feature] = await layer.getFeatures([pixel[0] + dx, pixel[1] + dy]);
+      if (feature) return { feature, layer };
+    }
+  }
+  return null;
+}
+
+/**
+ * The zoom beyond which a large uploaded layer is drawn from its vector tiles: where a view of the
+ * map's size shows fewer than TILED_LAYER_FEATURES of its features (taken as spread evenly over
+ * its extent). Below it, the layer is read whole once and drawn as an image, fluid to pan.
+ */
+function tiledFromZoom(l: MapLayer, size: number[]): number {
+  if (!l.bbox || !l.featureCount) return 0;
+  const [w, s, e, n] = transformExtent(l.bbox, 'EPSG:4326', VIEW);
+  const area = Math.max((e - w) * (n - s), 1);
+  const resolution = Math.sqrt((area * TILED_LAYER_FEATURES) / l.featureCount / Math.max(size[0] * size[1], 1));
+  // Web Mercator: 156,543 m per pixel at zoom 0, halved at every zoom.
+  return Math.max(0, Math.log2(156_543.033928 / resolution));
+}
 /**
  * Ids of the safeguard plan's layers (resources engaged on the event, sensitive sites): their
  * OpenLayers layers carry them as `layerId` (as the organisation's layers carry theirs), their
@@ -130,6 +227,7 @@ export function EventMap({ event, onJump, focus = null }: Props) {
     resourcesLayer: VectorLayer;
     sitesLayer: VectorLayer;
   } | null>(null);
+  /** The organisation's layers on the map; `source` holds the features the attribute table lists. */
   const dataLayers = useRef(new Map<string, { layer: BaseLayer; signature: string; source: DataSource | null }>());
   const [settings, setSettings] = useState<EventMapSettings | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -239,6 +337,10 @@ export function EventMap({ event, onJump, focus = null }: Props) {
       interactions: defaultInteractions({ altShiftDragRotate: false, pinchRotate: false }),
     });
     mapRef.current = map;
+    // Until the event's geometries are loaded and framed, the view starts on its place, so that
+    // large layers ask only for the tiles around it rather than for all of France.
+    const placeGeometry = event.place ? geojson.readGeometry(event.place) : null;
+    if (placeGeometry) map.getView().fit(placeGeometry.getExtent(), { size: map.getSize() ?? [1024, 768], maxZoom: 14, padding: [70, 70, 70, 70] });
     sources.current = {
       outlines,
       perimeters: perimetersSource,
@@ -273,19 +375,17 @@ export function EventMap({ event, onJump, focus = null }: Props) {
           else if (kind === 'place') found = { kind: 'place', eventId: String(f.get('eventId')), title: String(f.get('title')), main: Boolean(f.get('main')) };
           else if (kind === 'resource' && typeof id === 'string') found = { kind: 'resource', id };
           else if (kind === 'site' && typeof id === 'string') found = { kind: 'site', id };
-          else if (kind === 'data') {
-            const props = { ...f.getProperties() };
-            delete props.geometry;
-            const layerId = String(layer!.get('layerId'));
-            const labelField = layer!.get('labelField') as string | null;
-            const title = labelField && props[labelField] !== undefined ? String(props[labelField]) : String(layer!.get('layerName'));
-            found = { kind: 'feature', layerId, featureId: id ?? (f as Feature).get('ol_uid') ?? '', properties: props, title };
-          } else return false;
+          else if (kind === 'data') found = dataSelection(f, layer!);
+          else return false;
           return true;
         },
-        { hitTolerance: 8, layerFilter: (l) => l.get('vigie') !== 'outlines' },
+        { hitTolerance: 8, layerFilter: (l) => l.get('vigie') !== 'outlines' && !(l instanceof VectorTileLayer) },
       );
-      setSelection(found);
+      if (found) return setSelection(found);
+      // Layers drawn from vector tiles answer asynchronously: the pixel, then around it (a finger).
+      void featureOfTiles(map, e.pixel).then((hit) => {
+        if (modeRef.current === 'browse') setSelection(hit ? dataSelection(hit.feature, hit.layer) : null);
+      });
     });
     map.on('pointermove', (e) => {
       if (e.dragging || modeRef.current !== 'browse') return;
@@ -605,23 +705,46 @@ export function EventMap({ event, onJump, focus = null }: Props) {
           });
           source = vs;
         } else {
-          const vs = new VectorSource<RenderFeature>();
-          source = vs;
-          fetch(routeUrl('getMapLayerFeatures', { id: l.id }), { credentials: 'include' })
-            .then(async (r) => {
-              if (!r.ok) throw new Error(await failureMessage(r));
-              const features = geojsonLight.readFeatures(await r.json());
-              vs.addFeatures(features);
-              setState({ status: 'ready', count: features.length });
-            })
-            .catch((err: Error) => setState({ status: 'error', message: err.message || t('map.layer.failed') }));
+          const large = (l.featureCount ?? 0) > LARGE_LAYER_FEATURES;
+          source = featureSource(
+            l.id,
+            (count) => setState({ status: 'ready', count }),
+            (message) => setState({ status: 'error', message }),
+            large,
+          );
         }
-        // A large layer is drawn as an image: panning and zooming move the image, and the features
-        // are drawn again once the gesture ends (thousands of features stay fluid on a phone).
         const large = (l.featureCount ?? 0) > LARGE_LAYER_FEATURES;
-        layer = large
-          ? new VectorImageLayer({ source, style: layerStyleFunction(style), zIndex: 100 + index, imageRatio: 1.5 })
-          : new VectorLayer({ source, style: layerStyleFunction(style), zIndex: 100 + index });
+        if (l.kind !== 'wfs' && large) {
+          // A large uploaded layer: zoomed in, only the vector tiles the view shows are loaded and
+          // drawn; zoomed out, the layer is read whole (once, when first needed) and drawn as an image.
+          const fromZoom = tiledFromZoom(l, map.getSize() ?? [1024, 768]);
+          const tiles = new VectorTileSource({ format: new MVT({ layers: [TILE_LAYER_NAME], layerName: TILE_LAYER_PROPERTY }), url: tileUrl(l.id), maxZoom: LAYER_TILE_MAX_ZOOM });
+          let pending = 0;
+          tiles.on('tileloadstart', () => void pending++);
+          tiles.on('tileloadend', () => {
+            if (--pending > 0) return;
+            setStatus((prev) => (prev[l.id]?.status === 'loading' ? { ...prev, [l.id]: { status: 'ready', count: l.featureCount ?? undefined } } : prev));
+          });
+          tiles.on('tileloaderror', (e: TileSourceEvent) => {
+            pending--;
+            setState({ status: 'error', message: t('map.layer.failed') });
+            // The reason, in French, from the API's answer.
+            const [z, x, y] = e.tile.getTileCoord();
+            void fetch(routeUrl('getMapLayerTile', { id: l.id, z: String(z), x: String(x), y: String(y) }), { credentials: 'include' }).then(async (r) => {
+              if (!r.ok) setState({ status: 'error', message: await failureMessage(r) });
+            });
+          });
+          const tiled = new VectorTileLayer({ source: tiles, style: layerStyleFunction(style), zIndex: 100 + index, renderMode: 'hybrid', minZoom: fromZoom });
+          const whole = new VectorImageLayer({ source: source!, style: layerStyleFunction(style), zIndex: 100 + index, imageRatio: 1.5, maxZoom: fromZoom });
+          for (const part of [tiled, whole]) part.setProperties({ vigie: 'data', layerId: l.id, layerName: l.name, labelField: l.style.labelField });
+          layer = new LayerGroup({ layers: [whole, tiled], zIndex: 100 + index });
+        } else {
+          // A large WFS layer is drawn as an image: panning and zooming move the image, and the
+          // features are drawn again once the gesture ends.
+          layer = large
+            ? new VectorImageLayer({ source: source!, style: layerStyleFunction(style), zIndex: 100 + index, imageRatio: 1.5 })
+            : new VectorLayer({ source: source!, style: layerStyleFunction(style), zIndex: 100 + index });
+        }
       }
       layer.setProperties({ vigie: 'data', layerId: l.id, layerName: l.name, labelField: l.style.labelField });
       map.addLayer(layer);
@@ -854,6 +977,10 @@ export function EventMap({ event, onJump, focus = null }: Props) {
   }
 
   const tableSource = tableLayer ? (dataLayers.current.get(tableLayer)?.source ?? null) : null;
+  useEffect(() => {
+    // A large layer drawn from its tiles is read whole for its table.
+    if (tableSource) loadWhole(tableSource);
+  }, [tableSource]);
 
   return (
     <section className="event-map" aria-labelledby="event-map-title" data-testid="event-map-panel">
