@@ -10,8 +10,10 @@
  *  1. read: `readLayerFile` + `reprojectLayer` alone (what an upload spends on the CPU, blocking the
  *     event loop), median of BENCH_RUNS (3).
  *  2. upload: `POST /api/map-layers/upload`, median of BENCH_RUNS; the size of what is stored.
- *  3. features: `GET /api/map-layers/:id/features` (what a map loads), median of BENCH_RUNS, and
- *     the same with `If-None-Match` (304, the map already has it).
+ *  3. features: `GET /api/map-layers/:id/features` (what a map loads zoomed out), median of
+ *     BENCH_RUNS, and the same with `If-None-Match` (304, the map already has it); then vector
+ *     tiles (what a map loads zoomed in): the first tile after the index is forgotten (a restart:
+ *     the index is cut), a city tile (z14, Montpellier), a department tile (z9) cut then kept.
  * For PGlite (temporary directory) and PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL, or a
  * throwaway server from scripts/pg-throwaway.sh; skipped when none can be had). BENCH_ENGINES
  * (pglite,postgresql) chooses.
@@ -24,10 +26,12 @@
  * BENCH_RUNS fresh pages of /evenements/:id?vue=carte:
  *  4. time to first render (target < 2 s): from just before `page.goto` until every layer row says
  *     ready (`data-layers-settled`) and the OpenLayers map has rendered after that (the next
- *     `rendercomplete`); with when the page was loaded, when the features were asked for and
- *     arrived, and when the layers were ready;
+ *     `rendercomplete`); with when the page was loaded, when the features (tiles, or whole
+ *     layers) were asked for and arrived, when the layers were ready, and how many tiles and
+ *     whole layers were fetched;
  *  5. full department render: the view fitted to the extent of the layers (the page frames the
- *     event's place, zoom ≤ 14, so most features are out of view before), until `rendercomplete`.
+ *     event's place, zoom ≤ 14, so most features are out of view before), until `rendercomplete`
+ *     — zoomed out, the layers are read whole the first time, so this includes that read.
  * And on the last page:
  *  6. frame time while panning, for BENCH_PAN_MS (3,000) and at least 10 frames: the centre moved
  *     by 0.5 % of the visible width on every animation frame (OpenLayers renders on the next one),
