@@ -681,6 +681,7 @@ export function EventMap({ event, onJump, focus = null }: Props) {
         layer = new ImageLayer({ source: imageSource, zIndex: 100 + index, opacity: 0.85 });
       } else {
         const style = l.style ?? DEFAULT_LAYER_STYLE;
+        const large = (l.featureCount ?? 0) > LARGE_LAYER_FEATURES;
         if (l.kind === 'wfs') {
           const vs: DataSource = new VectorSource<RenderFeature>({
             strategy: bboxStrategy,
@@ -705,7 +706,7 @@ export function EventMap({ event, onJump, focus = null }: Props) {
           });
           source = vs;
         } else {
-          const large = (l.featureCount ?? 0) > LARGE_LAYER_FEATURES;
+          // A large layer is read whole only when drawn zoomed out, or for its table (below).
           source = featureSource(
             l.id,
             (count) => setState({ status: 'ready', count }),
@@ -713,7 +714,6 @@ export function EventMap({ event, onJump, focus = null }: Props) {
             large,
           );
         }
-        const large = (l.featureCount ?? 0) > LARGE_LAYER_FEATURES;
         if (l.kind !== 'wfs' && large) {
           // A large uploaded layer: zoomed in, only the vector tiles the view shows are loaded and
           // drawn; zoomed out, the layer is read whole (once, when first needed) and drawn as an image.
@@ -739,8 +739,8 @@ export function EventMap({ event, onJump, focus = null }: Props) {
           for (const part of [tiled, whole]) part.setProperties({ vigie: 'data', layerId: l.id, layerName: l.name, labelField: l.style.labelField });
           layer = new LayerGroup({ layers: [whole, tiled], zIndex: 100 + index });
         } else {
-          // A large WFS layer is drawn as an image: panning and zooming move the image, and the
-          // features are drawn again once the gesture ends.
+          // A small layer is drawn as vectors; a large WFS layer as an image: panning and zooming
+          // move the image, and the features are drawn again once the gesture ends.
           layer = large
             ? new VectorImageLayer({ source: source!, style: layerStyleFunction(style), zIndex: 100 + index, imageRatio: 1.5 })
             : new VectorLayer({ source: source!, style: layerStyleFunction(style), zIndex: 100 + index });
