@@ -57,6 +57,7 @@ import { buildApp } from '../src/server/http/app';
 import { readLayerFile, reprojectLayer, resolveCrs } from '../src/server/modules/map/layer-file';
 import { forgetLayerTiles } from '../src/server/modules/map/tiles';
 import { buildOrganisation, buildUser } from '../tests/fixtures/factories';
+import { tileAt } from '../tests/fixtures/map';
 import { multipartBody } from '../tests/fixtures/logbook';
 import { TEST_PASSWORD } from '../tests/helpers/app';
 import { pointsGeojsonL93, polygonsShapefileL93 } from './lib/map-layers';
@@ -85,12 +86,6 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} Mio`;
 const kb = (n: number) => `${(n / 1024).toFixed(0)} Kio`;
 
-/** The XYZ tile holding a point at zoom z (Web Mercator). */
-function tileAt(lon: number, lat: number, z: number) {
-  const n = 2 ** z;
-  const r = (lat * Math.PI) / 180;
-  return { x: Math.floor(((lon + 180) / 360) * n), y: Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n) };
-}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (v: number) => `${v.toFixed(0)} ms`;
 const msFr = (v: number) => `${Math.round(v).toLocaleString('fr-FR')} ms`;

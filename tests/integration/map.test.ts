@@ -8,7 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import { startTestApp, type Session, type TestApp } from '../helpers/app';
 import { buildOrganisation, buildUser, buildWorld } from '../fixtures/factories';
 import { multipartBody } from '../fixtures/logbook';
-import { geojsonLambert93, MONTPELLIER_L93, polygonShapefileZip, PRJ_LAMBERT2_ETENDU, shapefileZip } from '../fixtures/map';
+import { geojsonLambert93, MONTPELLIER_L93, polygonShapefileZip, PRJ_LAMBERT2_ETENDU, shapefileZip, tileAt } from '../fixtures/map';
 import type { DB } from '../../src/server/db/schema';
 import { topicOf } from '../../src/shared/realtime';
 import type { EventDetail, Entry } from '../../src/shared/schemas/logbook';
@@ -52,13 +52,6 @@ async function features(s: Session, id: string): Promise<Fc> {
 }
 
 /** Even-odd point-in-polygon on every ring of a Polygon or MultiPolygon. */
-/** The XYZ tile holding a point at zoom z (Web Mercator, as OpenLayers counts them). */
-function tileAt(lon: number, lat: number, z: number) {
-  const n = 2 ** z;
-  const r = (lat * Math.PI) / 180;
-  return { z, x: Math.floor(((lon + 180) / 360) * n), y: Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n) };
-}
-
 /** A vector tile read by OpenLayers' MVT format, its features in degrees (rings flattened to their points). */
 function readTile(bytes: Buffer, z: number, x: number, y: number) {
   const grid = createXYZ({ maxZoom: 22 });

@@ -80,6 +80,18 @@ export async function getLayer(services: Services, auth: AuthContext, id: string
 }
 
 /**
+ * An uploaded layer the person may see, with the hash of its stored features (their ETag, the key
+ * of its tiles): not found when invisible, `map_layer_remote` for a WFS or WMS layer.
+ */
+export async function requireUploadedLayer(services: Services, auth: AuthContext, id: string): Promise<{ layer: LayerListRow; sha256: string }> {
+  const layer = await requireVisibleLayer(services.db, auth, id);
+  if (layer.kind === 'wfs' || layer.kind === 'wms') throw new AppError('map_layer_remote');
+  const sha256 = await layerFeaturesHash(services.db, id);
+  if (!sha256) throw notFound();
+  return { layer, sha256 };
+}
+
+/**
  * The stored features of an uploaded layer, or only their ETag when the map already holds them
  * (`ifNoneMatch`): the text, megabytes for a large layer, is then not even read.
  */
@@ -90,10 +102,7 @@ export async function getLayerFeatures(
   ifNoneMatch: string | undefined,
   acceptsGzip = false,
 ): Promise<{ etag: string; fileName: string; body: { geojson: string | null; gzip: Uint8Array | null } | null }> {
-  const l = await requireVisibleLayer(services.db, auth, id);
-  if (l.kind === 'wfs' || l.kind === 'wms') throw new AppError('map_layer_remote');
-  const sha256 = await layerFeaturesHash(services.db, id);
-  if (!sha256) throw notFound();
+  const { layer: l, sha256 } = await requireUploadedLayer(services, auth, id);
   const etag = `"${sha256}"`;
   const fileName = `${fileSlug(l.name)}.geojson`;
   if (ifNoneMatch === etag) return { etag, fileName, body: null };

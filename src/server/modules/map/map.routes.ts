@@ -10,6 +10,9 @@ import { requireVisibleEvent } from '../events';
 import { getLayerTile, warmLayerTiles } from './tiles';
 import { TILED_LAYER_FEATURES } from '../../../shared/schemas/map';
 
+/** Whether the client takes a gzip-compressed body (features and tiles are kept compressed). */
+const acceptsGzip = (headers: Record<string, unknown>) => /\bgzip\b/.test(String(headers['accept-encoding'] ?? ''));
+
 const disposition = (kind: 'attachment' | 'inline', name: string) =>
   `${kind}; filename="${name.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
@@ -21,8 +24,7 @@ export const mapHandlers = defineHandlers({
   getMapLayer: async ({ auth, params, services }) => layers.getLayer(services, auth, params.id),
   getMapLayerFeatures: async ({ auth, params, req, reply, services }) => {
     const inm = req.headers['if-none-match'];
-    const acceptsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-    const out = await layers.getLayerFeatures(services, auth, params.id, typeof inm === 'string' ? inm : undefined, acceptsGzip);
+    const out = await layers.getLayerFeatures(services, auth, params.id, typeof inm === 'string' ? inm : undefined, acceptsGzip(req.headers));
     reply.header('etag', out.etag);
     reply.header('cache-control', 'private, no-cache');
     reply.header('vary', 'accept-encoding');
@@ -43,7 +45,7 @@ export const mapHandlers = defineHandlers({
     if (!out.gzip) return reply.status(204).send();
     reply.header('content-type', 'application/vnd.mapbox-vector-tile');
     // Compressed once when cut: sent as kept, or inflated for a client that does not take gzip.
-    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(out.gzip);
+    if (acceptsGzip(req.headers)) return reply.header('content-encoding', 'gzip').send(out.gzip);
     return reply.send(gunzipSync(out.gzip));
   },
   uploadMapLayer: async ({ auth, query, ip, req, reply, services }) => {

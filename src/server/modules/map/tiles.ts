@@ -11,9 +11,9 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { GeoJSONVT } from '@maplibre/geojson-vt';
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
 import type { AuthContext, Services } from '../../http/context';
-import { AppError, notFound } from '../../http/errors';
+import { notFound } from '../../http/errors';
 import { LAYER_TILE_MAX_ZOOM } from '../../../shared/schemas/map';
-import { requireVisibleLayer } from './layers.service';
+import { requireUploadedLayer } from './layers.service';
 import { layerFeatures, layerFeaturesHash } from './map.repository';
 
 /** The name of the one layer in every tile (what the map's MVT reader finds features under). */
@@ -93,10 +93,7 @@ export async function getLayerTile(
   params: { id: string; z: number; x: number; y: number },
   ifNoneMatch: string | undefined,
 ): Promise<{ etag: string; gzip: Buffer | null; notModified: boolean }> {
-  const l = await requireVisibleLayer(services.db, auth, params.id);
-  if (l.kind === 'wfs' || l.kind === 'wms') throw new AppError('map_layer_remote');
-  const sha256 = await layerFeaturesHash(services.db, params.id);
-  if (!sha256) throw notFound();
+  const { sha256 } = await requireUploadedLayer(services, auth, params.id);
   const etag = `"${sha256}-${TILE_VERSION}-${params.z}-${params.x}-${params.y}"`;
   if (ifNoneMatch === etag) return { etag, gzip: null, notModified: true };
   const layer = await layerTiles(services, params.id, sha256);

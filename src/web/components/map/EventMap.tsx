@@ -87,6 +87,16 @@ const TILE_LAYER_PROPERTY = 'vigie:tileLayer';
 const tileUrl = (id: string) => routeUrl('getMapLayerTile', { id, z: '0', x: '0', y: '0' }).replace(/0\/0\/0$/, '{z}/{x}/{y}');
 
 /**
+ * An image or a tile the map failed to load, asked for again to show the API's reason in French
+ * (an image or tile loader only knows that it failed).
+ */
+function reportFailure(url: string, setState: (st: LayerStatus) => void) {
+  void fetch(url, { credentials: 'include' }).then(async (r) => {
+    if (!r.ok) setState({ status: 'error', message: await failureMessage(r) });
+  });
+}
+
+/**
  * All the features of an uploaded layer, read in one request: at once, or (`lazy`) the first time
  * the map draws the layer or `loadWhole` is called (its attribute table lists them).
  */
@@ -672,11 +682,7 @@ export function EventMap({ event, onJump, focus = null }: Props) {
         imageSource.on('imageloaderror', (e) => {
           const url = (e.image as ImageWrapper & { vigieUrl?: string }).vigieUrl;
           setState({ status: 'error', message: t('map.layer.failed') });
-          if (url) {
-            void fetch(url, { credentials: 'include' }).then(async (r) => {
-              if (!r.ok) setState({ status: 'error', message: await failureMessage(r) });
-            });
-          }
+          if (url) reportFailure(url, setState);
         });
         layer = new ImageLayer({ source: imageSource, zIndex: 100 + index, opacity: 0.85 });
       } else {
@@ -728,11 +734,8 @@ export function EventMap({ event, onJump, focus = null }: Props) {
           tiles.on('tileloaderror', (e: TileSourceEvent) => {
             pending--;
             setState({ status: 'error', message: t('map.layer.failed') });
-            // The reason, in French, from the API's answer.
             const [z, x, y] = e.tile.getTileCoord();
-            void fetch(routeUrl('getMapLayerTile', { id: l.id, z: String(z), x: String(x), y: String(y) }), { credentials: 'include' }).then(async (r) => {
-              if (!r.ok) setState({ status: 'error', message: await failureMessage(r) });
-            });
+            reportFailure(routeUrl('getMapLayerTile', { id: l.id, z: String(z), x: String(x), y: String(y) }), setState);
           });
           const tiled = new VectorTileLayer({ source: tiles, style: layerStyleFunction(style), zIndex: 100 + index, renderMode: 'hybrid', minZoom: fromZoom });
           const whole = new VectorImageLayer({ source: source!, style: layerStyleFunction(style), zIndex: 100 + index, imageRatio: 1.5, maxZoom: fromZoom });
